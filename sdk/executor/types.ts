@@ -1,0 +1,36 @@
+/**
+ * The executor interface: the only way underlay runs commands. The runner never knows which
+ * executor it has (local iproute2, recording, a qemu guest, …).
+ * @module
+ */
+import type { Command } from "../plan/types.ts";
+
+/** What a command returned. */
+export interface ExecResult {
+  /** Exit code (0 = success). */
+  readonly code: number;
+  /** Standard output. */
+  readonly stdout: string;
+  /** Standard error. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs commands, optionally inside a network namespace.
+ *
+ * @example
+ * ```ts
+ * const r = await executor.run({ netns: "demo-web", argv: ["ip", "-json", "addr"] });
+ * ```
+ */
+export interface Executor {
+  /** Short name for logs (`local`, `recording`, `qemu`). */
+  readonly name: string;
+  /**
+   * Runs one command. Resolves with its exit code and output; rejects only when the command
+   * could not be started at all (then with an `UnderlayError` of code `EXEC`).
+   */
+  run(command: Command): Promise<ExecResult>;
+  /** Releases resources (a VM, a socket). Optional. */
+  close?(): Promise<void>;
+}
