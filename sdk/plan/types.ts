@@ -55,7 +55,7 @@ export type Fact =
       readonly via?: string;
     }
   | { readonly type: "sysctl"; readonly netns: string; readonly key: string; readonly value: string }
-  | { readonly type: "file"; readonly path: string; readonly content: string };
+  | { readonly type: "files"; readonly paths: readonly string[]; readonly content: string };
 
 /** One step of a plan. */
 export interface Op extends Command {
@@ -82,6 +82,11 @@ export interface Op extends Command {
   readonly scope: string | null;
   /** What the step establishes. */
   readonly fact: Fact;
+  /**
+   * Id of an `ensure` op: this step runs only if that op actually created its object (e.g. the
+   * ownership mark on a VLAN sub-interface underlay created), and is never run on a link found in place.
+   */
+  readonly dependsOn?: string;
   /** One-line human summary, e.g. `create macvlan eth0 in demo-web on eth0.50 (bridge)`. */
   readonly summary: string;
 }

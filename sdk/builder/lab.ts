@@ -1,0 +1,118 @@
+/**
+ * The immutable lab builder: `lab(name, options).endpoint(...)`. A lab compiles to a {@link Plan}
+ * (pure) and is applied, verified, checked and torn down by the runner.
+ * @module
+ */
+import { compilePlan, type PlanOptions } from "../plan/planner.ts";
+import { Plan } from "../plan/plan.ts";
+import type { AttachmentSpec, EndpointSpec, LabOptions, LabSpec, NetworkSpec } from "../spec/types.ts";
+import type { NetworkBuilder } from "./network.ts";
+import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyReport } from "../runner/lab-runner.ts";
+
+/** Options of {@link LabBuilder.endpoint}. */
+export interface EndpointOptions {
+  /** Static address(es) on this network (IPv4 and/or IPv6, without prefix). */
+  readonly ip?: string | readonly string[];
+  /** Static IPv6 address (same as listing it in `ip`). */
+  readonly ip6?: string;
+  /** Static MAC (macvlan only). */
+  readonly mac?: string;
+  /** Namespace name (default `<lab>-<endpoint>`). */
+  readonly netns?: string;
+}
+
+function toNetworkSpec(n: NetworkBuilder | NetworkSpec): NetworkSpec {
+  return "spec" in n && typeof n.spec === "function" ? n.spec() : (n as NetworkSpec);
+}
+
+/**
+ * A lab under construction: endpoints attached to networks. Every method returns a new lab.
+ *
+ * @example
+ * ```ts
+ * const demo = lab("demo", { host: "demo-host", sandbox: true })
+ *   .endpoint("web", pub, { ip: "192.168.50.10" })
+ *   .endpoint("db", pub);
+ * await using up = await demo.up();
+ * ```
+ */
+export class LabBuilder {
+  readonly #spec: LabSpec;
+
+  /** @internal Use {@link lab} instead. */
+  constructor(spec: LabSpec) {
+    this.#spec = Object.freeze(spec);
+  }
+
+  /** The lab's name. */
+  get name(): string {
+    return this.#spec.name;
+  }
+
+  /**
+   * Attaches an endpoint (a network namespace) to a network. Calling it again with the same
+   * endpoint name adds another interface (`eth1`, …) on another network.
+   */
+  endpoint(name: string, network: NetworkBuilder | NetworkSpec, options: EndpointOptions = {}): LabBuilder {
+    const ips = [...(typeof options.ip === "string" ? [options.ip] : (options.ip ?? [])), ...(options.ip6 === undefined ? [] : [options.ip6])];
+    const attachment: AttachmentSpec =
+      options.mac === undefined ? { network: toNetworkSpec(network), ips } : { network: toNetworkSpec(network), ips, mac: options.mac };
+    const endpoints = [...this.#spec.endpoints];
+    const i = endpoints.findIndex((e) => e.name === name);
+    if (i === -1) {
+      const ep: EndpointSpec = options.netns === undefined ? { name, attachments: [attachment] } : { name, netns: options.netns, attachments: [attachment] };
+      endpoints.push(ep);
+    } else {
+      const prev = endpoints[i] as EndpointSpec;
+      endpoints[i] = { ...prev, ...(options.netns === undefined ? {} : { netns: options.netns }), attachments: [...prev.attachments, attachment] };
+    }
+    return new LabBuilder({ ...this.#spec, endpoints });
+  }
+
+  /** The collected definition (plain data). */
+  spec(): LabSpec {
+    return this.#spec;
+  }
+
+  /** Compiles the plan. Pure: same lab → byte-identical plan. Throws `INVALID_SPEC` with every problem. */
+  plan(options: PlanOptions = {}): Plan {
+    return new Plan(compilePlan(this.#spec, options));
+  }
+
+  /** Applies the lab (idempotent; rolls back on failure). The result tears down on `await using`. */
+  up(options: UpOptions = {}): Promise<UpResult> {
+    return runner.up(this, options);
+  }
+
+  /** Removes exactly what this lab created. A lab that is not up is a no-op. */
+  down(options: DownOptions = {}): Promise<DownResult> {
+    return runner.down(this, options);
+  }
+
+  /** Compares the live kernel with the plan; throws `UnderlayError("DRIFT")` with a structured diff. */
+  verify(options: RunOptions = {}): Promise<VerifyReport> {
+    return runner.verify(this, options);
+  }
+
+  /** Pings between endpoints (IPv4 and IPv6): expected vs seen. */
+  check(options: CheckOptions = {}): Promise<CheckReport> {
+    return runner.check(this, options);
+  }
+
+  /** What is up, what is missing, what is extra. */
+  status(options: RunOptions = {}): Promise<StatusReport> {
+    return runner.status(this, options);
+  }
+}
+
+/**
+ * Starts a lab.
+ *
+ * @example
+ * ```ts
+ * const demo = lab("demo", { host: "demo-host", sandbox: true }).endpoint("a", pub).endpoint("b", pub);
+ * ```
+ */
+export function lab(name: string, options: LabOptions = {}): LabBuilder {
+  return new LabBuilder({ name, host: options.host ?? null, sandbox: options.sandbox ?? false, endpoints: [] });
+}

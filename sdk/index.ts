@@ -1,0 +1,35 @@
+/**
+ * underlay — Linux container-style networks (macvlan, ipvlan, 802.1Q VLANs, dummy parents,
+ * network namespaces) from a few lines of TypeScript, applied with rollback and torn down
+ * without a trace. Importing this module does no I/O and spawns nothing.
+ *
+ * @example
+ * ```ts
+ * import { net, lab } from "underlay";
+ * const pub = net.macvlan("pub").parent("eth0").subnet("192.168.1.0/24");
+ * await using demo = await lab("demo", { host: "demo-host", sandbox: true }).endpoint("a", pub).endpoint("b", pub).up();
+ * ```
+ * @module
+ */
+export { net, NetworkBuilder, type ModeOf, type SubnetOptions } from "./builder/network.ts";
+export { lab, LabBuilder, type EndpointOptions } from "./builder/lab.ts";
+export { UnderlayError, invalidSpec, toError, type Issue, type StepFailure, type UnderlayErrorCode, type UnderlayErrorOptions } from "./errors.ts";
+export type * from "./spec/types.ts";
+export type * from "./plan/types.ts";
+export { Plan } from "./plan/plan.ts";
+export { compilePlan, type PlanOptions } from "./plan/planner.ts";
+export { toShell, shellQuote } from "./plan/render-shell.ts";
+export { toText, renderSteps, type ChangeMark, type TextStep } from "./plan/render-text.ts";
+export { toMermaid, toDot } from "./plan/graph.ts";
+export { PHASE } from "./plan/phases.ts";
+export { ownershipMark, endpointNetns, parseVlanParent, nameProblem } from "./spec/names.ts";
+export { validateLab } from "./spec/validate.ts";
+export type { Executor, ExecResult } from "./executor/types.ts";
+export { localExecutor, localArgv, type LocalExecutorOptions } from "./executor/local.ts";
+export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
+export { up, down, verify, check, status, runner, defaultStateDir, parseDuration, type Plannable } from "./runner/lab-runner.ts";
+export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyReport } from "./runner/options.ts";
+export type { RunEvent, EventListener } from "./runner/events.ts";
+export type { OpOutcome } from "./runner/apply.ts";
+export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";
+export { expectedMatrix, type Probe } from "./runner/reachability.ts";

@@ -1,0 +1,207 @@
+/**
+ * Executes ops phase by phase through an executor — batched per namespace, namespaces in
+ * parallel (bounded) — journaling intent before and completion after every batch, and undoes
+ * completed ops newest first when anything fails or the run is aborted.
+ * @module
+ */
+import { UnderlayError } from "../errors.ts";
+import type { Executor } from "../executor/types.ts";
+import type { Command, Op } from "../plan/types.ts";
+import { batchError, bounded, chunk, failedBatchLine, type Chunk } from "./batch.ts";
+import type { EventListener } from "./events.ts";
+import { alreadyGone, hintFor } from "./hints.ts";
+import type { Journal } from "./journal.ts";
+
+/** What apply needs. */
+export interface ApplyContext {
+  /** Runs commands. */
+  readonly executor: Executor;
+  /** Journal (null in dry runs). */
+  readonly journal: Journal | null;
+  /** Progress listener. */
+  readonly emit: EventListener;
+  /** Aborts between batches. */
+  readonly signal?: AbortSignal | undefined;
+  /** Parallel namespaces at most (default 2). */
+  readonly concurrency: number;
+}
+
+/** Outcome of an applied op. */
+export interface OpOutcome {
+  /** Op id. */
+  readonly id: string;
+  /** `done`, `in-place` (already true), `failed`, `rolled-back`, `skipped`. */
+  readonly status: "done" | "in-place" | "failed" | "rolled-back" | "skipped";
+  /** Milliseconds (a batch's time is shared among its lines). */
+  readonly ms: number;
+}
+
+interface Failure {
+  readonly op: Op;
+  readonly code: number;
+  readonly stderr: string;
+}
+
+function byPhase(ops: readonly Op[]): Op[][] {
+  const phases = new Map<number, Op[]>();
+  for (const op of ops) {
+    const list = phases.get(op.phase);
+    if (list === undefined) phases.set(op.phase, [op]);
+    else list.push(op);
+  }
+  return [...phases.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
+}
+
+/**
+ * Applies ops in order. On failure or abort, undoes every completed op newest first and throws
+ * an `UnderlayError` (`STEP_FAILED`, `ABORTED` or `ROLLBACK_FAILED`) carrying the original error
+ * and the rollback outcome. Returns per-op outcomes on success.
+ */
+export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<OpOutcome[]> {
+  const total = ops.length;
+  const index = new Map(ops.map((o, i) => [o.id, i + 1]));
+  const done: Op[] = [];
+  const outcomes = new Map<string, OpOutcome>();
+  const run = { failure: null as Failure | null, aborted: false };
+
+  const runChunk = async (c: Chunk<Op>): Promise<boolean> => {
+    if (run.failure !== null) return false;
+    if (ctx.signal?.aborted) {
+      run.aborted = true;
+      return false;
+    }
+    ctx.journal?.write({ t: "intent", ops: c.items });
+    for (const op of c.items) {
+      ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
+    }
+    const t0 = performance.now();
+    const r = await ctx.executor.run(c.command);
+    const ms = (performance.now() - t0) / c.items.length;
+    let ok = c.items;
+    let failed: Op | null = null;
+    if (r.code !== 0) {
+      const line = c.items.length > 1 ? failedBatchLine(r.stderr) : 1;
+      const at = line === null ? 0 : line - 1;
+      ok = c.items.slice(0, at);
+      failed = c.items[at] ?? (c.items[0] as Op);
+      run.failure ??= { op: failed, code: r.code, stderr: c.items.length > 1 ? batchError(r.stderr) : r.stderr.trim() };
+    }
+    if (ok.length > 0) ctx.journal?.write({ t: "done", ids: ok.map((o) => o.id) });
+    for (const op of ok) {
+      done.push(op);
+      outcomes.set(op.id, { id: op.id, status: "done", ms });
+      ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
+    }
+    if (failed !== null) {
+      outcomes.set(failed.id, { id: failed.id, status: "failed", ms });
+      ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: r.stderr.trim() });
+      return false;
+    }
+    return true;
+  };
+
+  for (const phase of byPhase(ops)) {
+    const lanes = chunk(phase);
+    await bounded(
+      lanes.map((lane) => async () => {
+        for (const c of lane) if (!(await runChunk(c))) return;
+      }),
+      ctx.concurrency,
+    );
+    if (run.failure !== null || run.aborted) break;
+    if (ctx.signal?.aborted) {
+      run.aborted = true;
+      break;
+    }
+  }
+
+  if (run.failure === null && !run.aborted) return ops.map((o) => outcomes.get(o.id) ?? { id: o.id, status: "skipped", ms: 0 });
+
+  const f: Failure | null = run.failure;
+  const reason = f === null ? "aborted" : `step ${index.get(f.op.id)}/${total} failed`;
+  ctx.emit({ type: "rollback-start", count: done.length, reason });
+  const rb = await undoOps(done, ctx, { tolerateMissing: true });
+  ctx.emit({ type: "rollback-done", ok: rb.failed.length === 0, failed: rb.failed.map((x) => x.op.id) });
+  const rolledBack = rb.failed.length === 0;
+  const rbText = rolledBack
+    ? `rolled back ${rb.undone.length} completed step${rb.undone.length === 1 ? "" : "s"}; the system is as it was before`
+    : `ROLLBACK INCOMPLETE — ${rb.failed.length} undo step(s) failed: ${rb.failed.map((x) => `${x.op.id} (${x.stderr})`).join("; ")} — run \`underlay down\` to retry`;
+  if (f === null) {
+    throw new UnderlayError("ABORTED", `interrupted; ${rbText}`, { rolledBack });
+  }
+  const i = index.get(f.op.id) ?? 0;
+  const message = `step ${i}/${total} failed: ${f.op.argv.join(" ")}${f.op.netns === null ? "" : ` (in ${f.op.netns})`}: ${f.stderr || `exit code ${f.code}`}${hintFor(f.op.argv, f.stderr)}\n${rbText}`;
+  throw new UnderlayError(rolledBack ? "STEP_FAILED" : "ROLLBACK_FAILED", message, {
+    step: { id: f.op.id, index: i, total, argv: f.op.argv, netns: f.op.netns, exitCode: f.code, stderr: f.stderr },
+    rolledBack,
+  });
+}
+
+/** Outcome of undoing ops. */
+export interface UndoResult {
+  /** Ops whose effect is gone. */
+  readonly undone: Op[];
+  /** Ops whose undo failed. */
+  readonly failed: { op: Op; stderr: string }[];
+}
+
+/**
+ * Undoes ops newest first. Undos covered by deleting an owned namespace are skipped (the kernel
+ * releases everything inside it in one batched cleanup, far faster than link-by-link).
+ * With `tolerateMissing`, "already gone" answers count as success (teardown after a crash).
+ */
+export async function undoOps(
+  ops: readonly Op[],
+  ctx: ApplyContext,
+  options: { tolerateMissing: boolean },
+): Promise<UndoResult> {
+  const deleted = new Set(ops.filter((o) => o.kind === "netns-add").map((o) => o.argv[3] as string));
+  const covered = (o: Op): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
+  const undone: Op[] = ops.filter((o) => o.undo === null || covered(o));
+  const failed: { op: Op; stderr: string }[] = [];
+  const phases = byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse();
+  for (const phase of phases) {
+    const steps = [...phase].reverse().map((op) => ({ ...(op.undo as Command), op }));
+    const lanes = chunk(steps);
+    await bounded(
+      lanes.map((lane) => async () => {
+        for (const c of lane) {
+          const command: Command = c.items.length > 1 ? { ...c.command, argv: ["ip", "-force", "-batch", "-"] } : c.command;
+          const t0 = performance.now();
+          const r = await ctx.executor.run(command);
+          const ms = (performance.now() - t0) / c.items.length;
+          const bad = new Map<number, string>();
+          if (r.code !== 0) {
+            if (c.items.length === 1) bad.set(1, r.stderr.trim());
+            else {
+              // With -force every failed line is reported; attribute the error text preceding each trailer to it.
+              let pending: string[] = [];
+              for (const l of r.stderr.split("\n")) {
+                const n = failedBatchLine(l);
+                if (n === null) {
+                  if (l.trim() !== "") pending.push(l.trim());
+                } else {
+                  bad.set(n, pending.join(" "));
+                  pending = [];
+                }
+              }
+              if (bad.size === 0) c.items.forEach((_, i) => bad.set(i + 1, r.stderr.trim()));
+            }
+          }
+          c.items.forEach((item, i) => {
+            const err = bad.get(i + 1);
+            if (err === undefined || (options.tolerateMissing && alreadyGone(err))) {
+              undone.push(item.op);
+              ctx.emit({ type: "op-undone", id: item.op.id, summary: item.op.summary, ms });
+            } else {
+              failed.push({ op: item.op, stderr: err });
+            }
+          });
+        }
+      }),
+      ctx.concurrency,
+    );
+  }
+  if (undone.length > 0) ctx.journal?.write({ t: "undone", ids: undone.map((o) => o.id) });
+  return { undone, failed };
+}

@@ -1,0 +1,93 @@
+/**
+ * The diff that turns a plan into the steps still needed, given the live state and what the lab
+ * already owns: ops whose fact holds are in place; ensure ops that find their object are left
+ * alone (not ours); owned ops that the plan no longer has are removed; an endpoint whose link
+ * differs from the plan is replaced as a whole (its namespace is the unit of change).
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { Op, PlanData } from "../plan/types.ts";
+import { holds } from "../state/facts.ts";
+import type { LiveState } from "../state/types.ts";
+import type { Ownership } from "./journal.ts";
+
+/** What has to happen to make the kernel match the plan. */
+export interface Convergence {
+  /** Ops to run, in plan order. */
+  readonly run: readonly Op[];
+  /** Ops whose fact already holds (and that the lab owns or that need no ownership). */
+  readonly inPlace: readonly Op[];
+  /** Ensure ops whose object existed before underlay (never touched, never deleted). */
+  readonly foundInPlace: readonly Op[];
+  /** Owned ops to undo first: gone from the plan, or replaced. */
+  readonly remove: readonly Op[];
+  /** Ops that will be owned after a successful apply (owned before and kept, plus those run). */
+  readonly owned: readonly Op[];
+}
+
+/** A stable hash of a plan's ops (what a completed journal is compared against). */
+export function planHash(plan: PlanData): string {
+  return createHash("sha256").update(JSON.stringify(plan.ops)).digest("hex").slice(0, 16);
+}
+
+function linkExists(state: LiveState, netns: string | null, name: string): boolean {
+  return state.namespaces.get(netns)?.links.some((l) => l.name === name) ?? false;
+}
+
+/**
+ * Computes the convergence. `observed` lists the namespaces whose content was read; facts in
+ * other existing namespaces are trusted to hold (the fast path after a completed run).
+ */
+export function converge(
+  plan: PlanData,
+  state: LiveState,
+  owned: Ownership,
+  observed: ReadonlySet<string | null>,
+  options: { readonly trustFiles?: boolean } = {},
+): Convergence {
+  const ownedById = new Map(owned.ops.map((e) => [e.op.id, e.op]));
+  const planIds = new Set(plan.ops.map((o) => o.id));
+  const remove: Op[] = owned.ops.filter((e) => !planIds.has(e.op.id)).map((e) => e.op);
+
+  // Endpoint namespaces to replace: an owned link inside exists but differs from the plan.
+  const replace = new Set<string>();
+  for (const op of plan.ops) {
+    if (op.kind !== "link-add" || op.fact.type !== "link" || op.scope === null) continue;
+    if (!observed.has(op.scope) || !state.netns.has(op.scope)) continue;
+    if (linkExists(state, op.fact.netns, op.fact.name) && !holds(op.fact, state)) replace.add(op.scope);
+  }
+  for (const ns of replace) {
+    const nsOp = ownedById.get(`netns:${ns}`) ?? plan.ops.find((o) => o.id === `netns:${ns}`);
+    if (nsOp !== undefined && !remove.includes(nsOp)) remove.push(nsOp);
+  }
+
+  const run: Op[] = [];
+  const inPlace: Op[] = [];
+  const foundInPlace: Op[] = [];
+  const notOurs = new Set<string>();
+  for (const op of plan.ops) {
+    if (op.dependsOn !== undefined && notOurs.has(op.dependsOn)) {
+      foundInPlace.push(op);
+      continue;
+    }
+    const inReplaced = (op.scope !== null && replace.has(op.scope)) || (op.kind === "netns-add" && replace.has(op.argv[3] as string));
+    if (inReplaced) {
+      run.push(op);
+      continue;
+    }
+    const where = op.fact.type === "netns" || op.fact.type === "files" ? null : op.fact.netns;
+    const trusted = (op.fact.type === "files" && options.trustFiles === true) || (where !== null && !observed.has(where) && state.netns.has(where));
+    const ok = trusted || holds(op.fact, state);
+    if (!ok) {
+      run.push(op);
+    } else if (op.ensure && !ownedById.has(op.id)) {
+      foundInPlace.push(op);
+      notOurs.add(op.id);
+    } else {
+      inPlace.push(op);
+    }
+  }
+  const runIds = new Set(run.map((o) => o.id));
+  const kept = plan.ops.filter((o) => !runIds.has(o.id) && (ownedById.has(o.id) || (inPlace.includes(o) && !o.ensure)));
+  return { run, inPlace, foundInPlace, remove, owned: [...kept, ...run] };
+}

@@ -1,0 +1,108 @@
+/**
+ * Preflight: everything that can be known before the first change, reported at once with
+ * what to do next — root, iproute2, kernel link kinds, parents, MTUs, names that exist and are
+ * not ours, ipvlan L3 subnets overlapping the parent's own, macvlan/ipvlan mixes on a parent.
+ * @module
+ */
+import { Address4, Address6 } from "ip-address";
+import { UnderlayError, type Issue } from "../errors.ts";
+import type { Executor } from "../executor/types.ts";
+import { parseVlanParent } from "../spec/names.ts";
+import type { Op, PlanData } from "../plan/types.ts";
+import type { LiveState } from "../state/types.ts";
+import { requireKinds, type Capabilities, type LinkKind } from "./capabilities.ts";
+import type { Convergence } from "./converge.ts";
+
+/** Link kinds a plan's ops need. */
+export function neededKinds(plan: PlanData): Set<LinkKind> {
+  const kinds = new Set<LinkKind>();
+  for (const op of plan.ops) {
+    if (op.fact.type === "link") kinds.add(op.fact.kind as LinkKind);
+  }
+  return kinds;
+}
+
+function overlaps(a: string, b: string): boolean {
+  if (a.includes(":") !== b.includes(":")) return false;
+  if (a.includes(":")) {
+    const x = new Address6(a);
+    const y = new Address6(b);
+    return x.isInSubnet(y) || y.isInSubnet(x);
+  }
+  const x = new Address4(a);
+  const y = new Address4(b);
+  return x.isInSubnet(y) || y.isInSubnet(x);
+}
+
+/**
+ * Checks the plan against the machine; throws `PREFLIGHT` (or `UNSUPPORTED_KERNEL`) listing every
+ * problem. `state` must hold the host namespace and the list of named namespaces.
+ */
+export function preflight(executor: Executor, caps: Capabilities, plan: PlanData, state: LiveState, conv: Convergence): void {
+  if (executor.name === "local" && typeof process.getuid === "function" && process.getuid() !== 0) {
+    throw new UnderlayError("PREFLIGHT", "underlay needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create namespaces and links — run with sudo");
+  }
+  requireKinds(caps, neededKinds(plan));
+  const problems: Issue[] = [];
+  const host = state.namespaces.get(plan.host);
+  const hostLinks = new Map((host?.links ?? []).map((l) => [l.name, l]));
+  const willCreate = new Set(conv.run.filter((o) => o.fact.type === "link" && o.fact.netns === plan.host).map((o) => (o.fact.type === "link" ? o.fact.name : "")));
+  const ownedIds = new Set(conv.owned.map((o) => o.id));
+
+  for (const n of plan.networks) {
+    const path = `networks.${n.name}.parent`;
+    if (n.parentSource === "existing") {
+      const p = hostLinks.get(n.parent);
+      if (p === undefined) {
+        problems.push({ path, message: `parent ${n.parent} does not exist${plan.host === null ? "" : ` in namespace ${plan.host}`} — create it, pick another with .parent(), or use sandbox mode` });
+        continue;
+      }
+      if (n.mtu !== null && n.mtu > p.mtu) problems.push({ path: `networks.${n.name}.mtu`, message: `MTU ${n.mtu} is above the parent ${n.parent}'s MTU ${p.mtu} — lower .mtu() or raise the parent's` });
+    }
+    if (n.parentSource === "vlan") {
+      const v = parseVlanParent(n.parent);
+      if (v !== null && !hostLinks.has(v.base) && !willCreate.has(v.base)) {
+        problems.push({ path, message: `VLAN base interface ${v.base} (of ${n.parent}) does not exist — create it or use sandbox mode` });
+      }
+      const existing = hostLinks.get(n.parent);
+      if (existing !== undefined && existing.kind !== null && existing.kind !== "vlan") {
+        problems.push({ path, message: `${n.parent} exists but is a ${existing.kind} link, not a VLAN sub-interface — rename it or pick another parent` });
+      } else if (existing?.vlanId !== undefined && v !== null && existing.vlanId !== v.vid) {
+        problems.push({ path, message: `${n.parent} exists with VLAN id ${existing.vlanId}, not ${v.vid} — fix the link or the name` });
+      }
+    }
+    const parentIndex = hostLinks.get(n.parent)?.ifindex;
+    if (parentIndex !== undefined) {
+      const other = n.driver === "macvlan" ? "ipvlan" : "macvlan";
+      const child = (host?.links ?? []).find((l) => l.kind === other && l.parentIndex === parentIndex && l.parent === n.parent);
+      if (child !== undefined) problems.push({ path, message: `parent ${n.parent} already carries ${other} link ${child.name}; ${n.driver} and ${other} cannot share a parent ("device busy") — use a VLAN sub-interface or another parent` });
+    }
+    if (n.driver === "ipvlan" && (n.mode === "l3" || n.mode === "l3s")) {
+      for (const a of host?.addrs.filter((x) => x.dev === n.parent) ?? []) {
+        for (const s of n.subnets) {
+          if (overlaps(s.cidr, a.cidr)) {
+            problems.push({ path: `networks.${n.name}.subnets`, message: `ipvlan ${n.mode} subnet ${s.cidr} overlaps the parent ${n.parent}'s own address ${a.cidr}; L3 mode routes, so container subnets must differ from the parent's — pick another subnet or use l2` });
+          }
+        }
+      }
+    }
+  }
+
+  for (const op of conv.run) {
+    if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.argv[3] as string) && !ownedIds.has(op.id)) {
+      problems.push({ path: op.id, message: `namespace ${op.argv[3]} already exists and is not this lab's — delete it or rename the endpoint/lab` });
+    }
+    if ((op.kind === "parent-add" || op.kind === "shim-add") && op.fact.type === "link" && hostLinks.has(op.fact.name)) {
+      const l = hostLinks.get(op.fact.name);
+      if (l?.alias !== plan.mark) problems.push({ path: op.id, message: `link ${op.fact.name} already exists and is not this lab's — rename or remove it` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new UnderlayError("PREFLIGHT", `preflight failed for lab ${plan.lab} — nothing was changed:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`, { issues: problems });
+  }
+}
+
+/** Ops of a plan that live in the host namespace (for observing it). */
+export function hostOps(plan: PlanData): Op[] {
+  return plan.ops.filter((o) => o.netns === plan.host);
+}
