@@ -99,7 +99,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       if (n.internal && n.parent !== undefined) {
         diagnostics.push({ level: "info", path: `networks.${n.name}.parent`, message: `internal network: parent "${n.parent}" is ignored, an isolated dummy parent ${parent} is used (as Docker's --internal does)` });
       }
-      parentOps.push(parentAdd(host, parent, dummyKind, PHASE.parents, `isolated parent of internal network ${n.name}`));
+      parentOps.push(parentAdd(host, parent, dummyKind, PHASE.parents, `isolated parent of ${n.internal ? "internal " : ""}network ${n.name}${n.internal ? "" : " (no parent given)"}`));
       parentUpOps.push(markLink(host, parent, mark, PHASE.parentsUp, null), linkUp(host, parent, PHASE.parentsUp, null));
       if (dummyKind !== "dummy") {
         diagnostics.push({ level: "info", path: `networks.${n.name}.parent`, message: `this kernel has no dummy links (CONFIG_DUMMY); the isolated parent ${parent} is an unattached bridge instead, which isolates equally` });
@@ -134,7 +134,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       parent,
       parentSource: source,
       vlan,
-      internal: usesDummyParent(n),
+      internal: n.internal,
       subnets: addressing.subnets.get(n.name) ?? [],
       mtu: n.mtu ?? null,
     });

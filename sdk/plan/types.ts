@@ -151,7 +151,7 @@ export interface NetworkInfo {
   readonly parentSource: "existing" | "vlan" | "dummy" | "sandbox";
   /** VLAN id when the parent is a VLAN sub-interface. */
   readonly vlan: number | null;
-  /** Internal (isolated) network. */
+  /** Internal network (`.internal()`): isolated dummy parent and no default route. A network without a parent also gets a dummy parent but keeps its default route, as in Docker. */
   readonly internal: boolean;
   /** Resolved subnets. */
   readonly subnets: readonly SubnetInfo[];

@@ -77,7 +77,8 @@ export function converge(
     }
     const where = op.fact.type === "netns" || op.fact.type === "files" ? null : op.fact.netns;
     const trusted = (op.fact.type === "files" && options.trustFiles === true) || (where !== null && !observed.has(where) && state.netns.has(where));
-    const ok = trusted || holds(op.fact, state);
+    const unread = op.fact.type === "files" && op.fact.paths.some((p) => !state.files.has(p));
+    const ok = trusted || (!unread && holds(op.fact, state));
     if (!ok) {
       run.push(op);
     } else if (op.ensure && !ownedById.has(op.id)) {

@@ -337,7 +337,7 @@ function matrixTable(probes: readonly ProbeResult[]): string {
     if (ps.length === 0) return "-";
     return ps.map((p) => (p.seen === p.expected ? (p.seen ? "✓" : "·") : "!")).join("");
   };
-  const w = Math.max(4, ...names.map((n) => n.length));
+  const w = Math.max(7, ...names.map((n) => n.length));
   const head = `${"from\\to".padEnd(w + 2)}${names.map((n) => n.padEnd(w + 2)).join("")}`;
   const rows = names.map((a) => `${a.padEnd(w + 2)}${names.map((b) => (a === b ? "" : cell(a, b)).padEnd(w + 2)).join("")}`);
   const bad = probes.filter((p) => p.seen !== p.expected).map((p) => `  ! ${p.from} → ${p.to} ${p.address}: expected ${p.expected ? "reachable" : "unreachable"} (${p.why}), saw ${p.seen ? "reachable" : "unreachable"}`);
