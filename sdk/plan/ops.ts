@@ -203,8 +203,11 @@ export function addrAdd(netns: Ns, dev: string, cidr: string, phase: number, sco
 
 /** Adds a route (`default via <gw>`, `default dev <dev>`, or `<dst> dev <dev>`). */
 export function routeAdd(netns: Ns, family: 4 | 6, dst: string, dev: string, via: string | null, phase: number, scope: Ns): Op {
-  const tail = via === null ? [dst, "dev", dev] : [dst, "via", via, "dev", dev];
-  const fam = family === 6 ? ["-6"] : [];
+  // `ip -batch` lines take no options such as -6, so an IPv6 default route is written `::/0`,
+  // which tells iproute2 the family by itself.
+  const target = family === 6 && dst === "default" ? "::/0" : dst;
+  const tail = via === null ? [target, "dev", dev] : [target, "via", via, "dev", dev];
+  const fam: string[] = [];
   const fact: Fact =
     via === null
       ? { type: "route", netns, family, dst, dev }

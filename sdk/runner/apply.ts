@@ -93,6 +93,8 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
     }
     if (failed !== null) {
+      // The failed line and those after it never took effect: they leave the journal's intent.
+      ctx.journal?.write({ t: "undone", ids: c.items.slice(ok.length).map((o) => o.id) });
       outcomes.set(failed.id, { id: failed.id, status: "failed", ms });
       ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: r.stderr.trim() });
       return false;

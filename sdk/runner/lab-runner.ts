@@ -127,7 +127,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     const owned = readOwnership(stateDir, lab.name);
     const { state, observed, fast } = await look(executor, data, owned, options.deep ?? false, concurrency);
     const conv = converge(data, state, owned, observed, { trustFiles: fast });
-    preflight(executor, await capabilities(executor), data, state, conv);
+    preflight(executor, await capabilities(executor), data, state, conv, owned);
     emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length, inPlace: conv.inPlace.length });
     for (const op of conv.foundInPlace) emit({ type: "op-skip", id: op.id, summary: op.summary, reason: "exists already and is not underlay's: left alone" });
     const changed = conv.run.length + conv.remove.length;

@@ -12,6 +12,7 @@ import type { Op, PlanData } from "../plan/types.ts";
 import type { LiveState } from "../state/types.ts";
 import { requireKinds, type Capabilities, type LinkKind } from "./capabilities.ts";
 import type { Convergence } from "./converge.ts";
+import type { Ownership } from "./journal.ts";
 
 /** Link kinds a plan's ops need. */
 export function neededKinds(plan: PlanData): Set<LinkKind> {
@@ -38,7 +39,7 @@ function overlaps(a: string, b: string): boolean {
  * Checks the plan against the machine; throws `PREFLIGHT` (or `UNSUPPORTED_KERNEL`) listing every
  * problem. `state` must hold the host namespace and the list of named namespaces.
  */
-export function preflight(executor: Executor, caps: Capabilities, plan: PlanData, state: LiveState, conv: Convergence): void {
+export function preflight(executor: Executor, caps: Capabilities, plan: PlanData, state: LiveState, conv: Convergence, owned: Ownership): void {
   if (executor.name === "local" && typeof process.getuid === "function" && process.getuid() !== 0) {
     throw new UnderlayError("PREFLIGHT", "underlay needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create namespaces and links — run with sudo");
   }
@@ -47,7 +48,7 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
   const host = state.namespaces.get(plan.host);
   const hostLinks = new Map((host?.links ?? []).map((l) => [l.name, l]));
   const willCreate = new Set(conv.run.filter((o) => o.fact.type === "link" && o.fact.netns === plan.host).map((o) => (o.fact.type === "link" ? o.fact.name : "")));
-  const ownedIds = new Set(conv.owned.map((o) => o.id));
+  const ownedIds = new Set(owned.ops.map((e) => e.op.id));
 
   for (const n of plan.networks) {
     const path = `networks.${n.name}.parent`;
@@ -88,7 +89,7 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
     }
   }
 
-  for (const op of conv.run) {
+  for (const op of plan.ops) {
     if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.argv[3] as string) && !ownedIds.has(op.id)) {
       problems.push({ path: op.id, message: `namespace ${op.argv[3]} already exists and is not this lab's — delete it or rename the endpoint/lab` });
     }

@@ -204,7 +204,7 @@ describe("dual stack ipvlan L3 (VLAN 118 doc example: ipnet110)", () => {
     expect(routes(plan, "c1")).toEqual(["default dev eth0", "default dev eth0"]);
     expect(argvLines(plan, "route-add").filter((l) => l.startsWith("l3d-c1"))).toEqual([
       "l3d-c1 ip route add default dev eth0",
-      "l3d-c1 ip -6 route add default dev eth0",
+      "l3d-c1 ip route add ::/0 dev eth0",
     ]);
   });
 
