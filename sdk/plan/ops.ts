@@ -216,7 +216,8 @@ export function routeAdd(netns: Ns, family: 4 | 6, dst: string, dev: string, via
     id: `route:${netns ?? "-"}:${dev}:${family}:${dst}`,
     kind: "route-add",
     phase,
-    ...cmd(netns, ["ip", ...fam, "route", "add", ...tail]),
+    // `replace` is idempotent: re-running after the kernel dropped (or kept) a route is safe.
+    ...cmd(netns, ["ip", ...fam, "route", "replace", ...tail]),
     undo: cmd(netns, ["ip", ...fam, "route", "del", ...tail]),
     ensure: false,
     scope,

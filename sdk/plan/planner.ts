@@ -162,7 +162,8 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       const info = infoByName.get(n.name) as NetworkInfo;
       const dev = `eth${i}`;
       const addresses = addressing.addresses.get(`${ep.name}/${n.name}`) ?? [];
-      const mac = n.driver === "macvlan" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
+      // Passthru hands the parent (and its MAC) to the endpoint; ipvlan shares the parent's MAC.
+      const mac = n.driver === "macvlan" && info.mode !== "passthru" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
       const link: SlaveLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
       linkOps.push(linkAdd(host, link, PHASE.links));
       setup.push(markLink(ns, dev, mark, PHASE.endpoint, ns));

@@ -7,7 +7,7 @@
 import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
 import type { Command, Op } from "../plan/types.ts";
-import { batchError, bounded, chunk, failedBatchLine, type Chunk } from "./batch.ts";
+import { batchError, batchLine, bounded, chunk, failedBatchLine, type Chunk } from "./batch.ts";
 import type { EventListener } from "./events.ts";
 import { alreadyGone, hintFor } from "./hints.ts";
 import type { Journal } from "./journal.ts";
@@ -75,7 +75,19 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
     }
     const t0 = performance.now();
-    const r = await ctx.executor.run(c.command);
+    let r = await ctx.executor.run(c.command);
+    // A namespace deleted a moment ago is cleaned up by the kernel asynchronously; until then its
+    // macvlan links still hold their MACs on the parent. Wait for that and retry, briefly.
+    for (let wait = 25; r.code !== 0 && wait <= 1600 && /Address already in use/.test(r.stderr); wait *= 2) {
+      const line = c.items.length > 1 ? failedBatchLine(r.stderr) : 1;
+      const at = line === null ? 0 : line - 1;
+      const op = c.items[at];
+      if (op === undefined || (op.kind !== "link-add" && op.kind !== "shim-add")) break;
+      await new Promise((res) => setTimeout(res, wait));
+      const rest = c.items.slice(at);
+      const retry = await ctx.executor.run(rest.length === 1 ? (rest[0] as Op) : { ...c.command, input: `${rest.map(batchLine).join("\n")}\n` });
+      r = retry.code === 0 || c.items.length === 1 ? retry : { ...retry, stderr: retry.stderr.replace(/Command failed ([^:\n]*):(\d+)/, (_m, f: string, n: string) => `Command failed ${f}:${Number(n) + at}`) };
+    }
     const ms = (performance.now() - t0) / c.items.length;
     let ok = c.items;
     let failed: Op | null = null;

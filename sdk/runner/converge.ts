@@ -61,6 +61,11 @@ export function converge(
     if (nsOp !== undefined && !remove.includes(nsOp)) remove.push(nsOp);
   }
 
+  // Deleting an address makes the kernel drop routes that depended on it: re-establish the
+  // routes of every device that loses an address (route steps use `replace`, so this is safe).
+  const touched = new Set(remove.filter((o) => o.fact.type === "addr").map((o) => (o.fact.type === "addr" ? `${o.fact.netns}\u0000${o.fact.dev}` : "")));
+  const routeTouched = (op: Op): boolean => op.fact.type === "route" && touched.has(`${op.fact.netns}\u0000${op.fact.dev}`);
+
   const run: Op[] = [];
   const inPlace: Op[] = [];
   const foundInPlace: Op[] = [];
@@ -71,7 +76,7 @@ export function converge(
       continue;
     }
     const inReplaced = (op.scope !== null && replace.has(op.scope)) || (op.kind === "netns-add" && replace.has(op.argv[3] as string));
-    if (inReplaced) {
+    if (inReplaced || routeTouched(op)) {
       run.push(op);
       continue;
     }

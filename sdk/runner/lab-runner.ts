@@ -12,6 +12,7 @@ import type { Op, PlanData } from "../plan/types.ts";
 import { diffFacts, extras } from "../state/diff.ts";
 import { explain } from "../state/facts.ts";
 import { observe } from "../state/observe.ts";
+import { readsFor } from "../state/reads.ts";
 import type { LiveState } from "../state/types.ts";
 import type { LabSpec } from "../spec/types.ts";
 import { applyOps, undoOps, type ApplyContext, type OpOutcome } from "./apply.ts";
@@ -65,18 +66,14 @@ function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
   return [...names];
 }
 
-function hostsPaths(plan: PlanData): string[] {
-  const op = plan.ops.find((o) => o.fact.type === "files");
-  return op !== undefined && op.fact.type === "files" ? [...op.fact.paths] : [];
-}
-
 /** Reads the host namespace and, unless the last run completed with this very plan, every endpoint namespace. */
 async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: boolean, concurrency: number): Promise<{ state: LiveState; observed: Set<string | null>; fast: boolean }> {
   const first = await observe(executor, [plan.host], { concurrency });
   const namespaces = endpointNamespaces(plan, owned).filter((ns) => first.netns.has(ns));
   const fast = !deep && owned.complete && owned.planHash === planHash(plan) && plan.endpoints.every((e) => first.netns.has(e.netns));
   if (fast || namespaces.length === 0) return { state: first, observed: new Set([plan.host]), fast };
-  const state = await observe(executor, [plan.host, ...namespaces], { concurrency, files: hostsPaths(plan) });
+  const reads = readsFor(plan.ops.map((o) => o.fact));
+  const state = await observe(executor, [plan.host, ...namespaces], { concurrency, files: reads.files, sysctl: reads.sysctl, netns: first.netns });
   return { state, observed: new Set<string | null>([plan.host, ...namespaces]), fast };
 }
 
@@ -306,7 +303,8 @@ export async function verify(lab: Plannable, options: RunOptions & { readonly th
   const plan = (await planFor(lab, executor)).toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);
   const namespaces = [plan.host, ...endpointNamespaces(plan, owned)];
-  const state = await observe(executor, namespaces, { concurrency: options.concurrency ?? 2, files: hostsPaths(plan) });
+  const reads = readsFor(plan.ops.map((o) => o.fact));
+  const state = await observe(executor, namespaces, { concurrency: options.concurrency ?? 2, files: reads.files, sysctl: reads.sysctl });
   const facts = plan.ops.map((o) => o.fact);
   const diff = diffFacts(facts, state);
   const summaryOf = new Map(plan.ops.map((o) => [o.fact, o]));

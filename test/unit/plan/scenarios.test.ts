@@ -150,7 +150,7 @@ describe("ipvlan L3 multi-subnet (ipnet210: 192.168.214.0/24 and 10.1.214.0/24)"
   it("sets `default dev eth0` and no gateway route", () => {
     expect(routes(plan, "a")).toEqual(["default dev eth0"]);
     expect(routes(plan, "b")).toEqual(["default dev eth0"]);
-    expect(argvLines(plan, "route-add")).toContain("l3-a ip route add default dev eth0");
+    expect(argvLines(plan, "route-add")).toContain("l3-a ip route replace default dev eth0");
   });
 
   it("still reserves the gateway, and only notes a given gateway instead of failing", () => {
@@ -203,8 +203,8 @@ describe("dual stack ipvlan L3 (VLAN 118 doc example: ipnet110)", () => {
   it("routes default dev eth0 for IPv4 and IPv6, never via a gateway", () => {
     expect(routes(plan, "c1")).toEqual(["default dev eth0", "default dev eth0"]);
     expect(argvLines(plan, "route-add").filter((l) => l.startsWith("l3d-c1"))).toEqual([
-      "l3d-c1 ip route add default dev eth0",
-      "l3d-c1 ip route add ::/0 dev eth0",
+      "l3d-c1 ip route replace default dev eth0",
+      "l3d-c1 ip route replace ::/0 dev eth0",
     ]);
   });
 
@@ -243,7 +243,7 @@ describe("host access shim", () => {
     const plan = lab("ha", { host: "ha-host" }).endpoint("a", n).plan();
     expect(argvLines(plan, "shim-add")[0]).toMatch(/^ha-host ip link add pub-shim link eth0 address 02(:[0-9a-f]{2}){5} type macvlan mode bridge$/);
     expect(argvLines(plan, "addr-add")).toContain("ha-host ip addr add 192.168.1.250/32 dev pub-shim");
-    expect(argvLines(plan, "route-add")).toContain("ha-host ip route add 192.168.1.2/32 dev pub-shim");
+    expect(argvLines(plan, "route-add")).toContain("ha-host ip route replace 192.168.1.2/32 dev pub-shim");
   });
 });
 
