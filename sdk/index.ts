@@ -33,3 +33,4 @@ export type { RunEvent, EventListener } from "./runner/events.ts";
 export type { OpOutcome } from "./runner/apply.ts";
 export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";
 export { expectedMatrix, type Probe } from "./runner/reachability.ts";
+export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";

@@ -1,0 +1,234 @@
+/**
+ * Ipvlan L3 route helpers. L3 (and L3S) networks are routed, not bridged: nothing outside the
+ * host knows their subnets. These helpers compute the routes others need — a remote host, the
+ * upstream router, the other host of a two-host setup — as data, as `ip route` argv, and as a
+ * small lab-like object the runner can apply, verify and undo on any executor.
+ * @module
+ */
+import { Address4, Address6 } from "ip-address";
+import { UnderlayError, type Issue } from "../errors.ts";
+import type { NetworkBuilder } from "../builder/network.ts";
+import { Plan } from "../plan/plan.ts";
+import { PHASE } from "../plan/phases.ts";
+import { routeAdd } from "../plan/ops.ts";
+import type { PlanData } from "../plan/types.ts";
+import { ownershipMark } from "../spec/names.ts";
+import type { LabSpec, NetworkSpec } from "../spec/types.ts";
+import { runner, type DownOptions, type DownResult, type RunOptions, type UpOptions, type UpResult, type VerifyReport } from "../runner/lab-runner.ts";
+
+/** A route as data. */
+export interface Route {
+  /** Destination CIDR (a container subnet). */
+  readonly dst: string;
+  /** Next hop: the address of the host that carries the L3 network, on the shared underlay. */
+  readonly via: string;
+  /** Output device on the peer, when known. */
+  readonly dev?: string;
+}
+
+/** Where the routes go and what the peer looks like. */
+export interface RouteOptions {
+  /** The L3 host's underlay address(es) the peer reaches it by (one IPv4 and/or one IPv6). */
+  readonly via: string | readonly string[];
+  /** Output device on the peer (needed to apply the routes as a plan). */
+  readonly dev?: string;
+  /** The peer's connected subnets (CIDRs on its interfaces): `via` must lie in one of them. */
+  readonly peerConnected?: readonly string[];
+  /** The peer's own subnets (its containers, its LAN): container subnets must not overlap them. */
+  readonly peerOwn?: readonly string[];
+}
+
+function is6(s: string): boolean {
+  return s.includes(":");
+}
+
+function inside(ip: string, cidr: string): boolean {
+  if (is6(ip) !== is6(cidr)) return false;
+  return is6(ip) ? new Address6(ip).isInSubnet(new Address6(cidr)) : new Address4(ip).isInSubnet(new Address4(cidr));
+}
+
+function overlap(a: string, b: string): boolean {
+  if (is6(a) !== is6(b)) return false;
+  if (is6(a)) {
+    const x = new Address6(a);
+    const y = new Address6(b);
+    return x.isInSubnet(y) || y.isInSubnet(x);
+  }
+  const x = new Address4(a);
+  const y = new Address4(b);
+  return x.isInSubnet(y) || y.isInSubnet(x);
+}
+
+function specOf(n: NetworkBuilder | NetworkSpec): NetworkSpec {
+  return "spec" in n && typeof n.spec === "function" ? n.spec() : (n as NetworkSpec);
+}
+
+/**
+ * The routes a remote host or the upstream router needs to reach an ipvlan L3 network:
+ * `<container subnet> via <host address>` for every subnet, IPv4 and IPv6. Throws `ROUTE` when
+ * `via` lies outside every connected subnet of the peer, a subnet overlaps the peer's own, or a
+ * family has subnets but no `via` of that family.
+ *
+ * @example
+ * ```ts
+ * const l3 = net.ipvlan("ipnet210").mode("l3").subnet("192.168.214.0/24").subnet("10.1.214.0/24");
+ * l3Routes(l3, { via: "192.168.1.250" });
+ * // [{ dst: "192.168.214.0/24", via: "192.168.1.250" }, { dst: "10.1.214.0/24", via: "192.168.1.250" }]
+ * ```
+ */
+export function l3Routes(network: NetworkBuilder | NetworkSpec, options: RouteOptions): Route[] {
+  const n = specOf(network);
+  const vias = typeof options.via === "string" ? [options.via] : [...options.via];
+  const issues: Issue[] = [];
+  if (n.driver !== "ipvlan" || (n.ipvlanMode !== "l3" && n.ipvlanMode !== "l3s")) {
+    issues.push({ path: `networks.${n.name}`, message: `${n.driver} ${n.driver === "ipvlan" ? (n.ipvlanMode ?? "l2") : (n.macvlanMode ?? "bridge")} is bridged, not routed: peers on the same L2 segment reach it without routes; only ipvlan l3/l3s needs them` });
+  }
+  if (n.subnets.length === 0) issues.push({ path: `networks.${n.name}.subnets`, message: "the network has no explicit subnet; give it one so peers can route to it" });
+  const routes: Route[] = [];
+  for (const s of n.subnets) {
+    const via = vias.find((v) => is6(v) === is6(s.cidr));
+    if (via === undefined) {
+      issues.push({ path: "via", message: `subnet ${s.cidr} is IPv${is6(s.cidr) ? 6 : 4} but no IPv${is6(s.cidr) ? 6 : 4} via was given — add the host's IPv${is6(s.cidr) ? 6 : 4} underlay address` });
+      continue;
+    }
+    for (const own of options.peerOwn ?? []) {
+      if (overlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's own subnet ${own} — the peer would route its own addresses away; pick another subnet` });
+    }
+    for (const own of options.peerConnected ?? []) {
+      if (overlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's connected subnet ${own} — pick another subnet` });
+    }
+    routes.push(options.dev === undefined ? { dst: s.cidr, via } : { dst: s.cidr, via, dev: options.dev });
+  }
+  for (const via of vias) {
+    const connected = (options.peerConnected ?? []).filter((c) => is6(c) === is6(via));
+    if (options.peerConnected !== undefined && !connected.some((c) => inside(via, c))) {
+      issues.push({ path: "via", message: `via ${via} is outside every connected subnet of the peer (${connected.join(", ") || "none of its family"}) — the peer could not reach it; use the host's address on the shared underlay` });
+    }
+  }
+  if (issues.length > 0) {
+    throw new UnderlayError("ROUTE", `cannot compute routes to ${n.name}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`, { issues });
+  }
+  return routes;
+}
+
+/**
+ * Routes as `ip route replace` argv arrays (for a script, an SSH session, or a router).
+ *
+ * @example
+ * ```ts
+ * routeArgv(l3Routes(l3, { via: "192.168.1.250" })); // [["ip", "route", "replace", "192.168.214.0/24", "via", "192.168.1.250"], …]
+ * ```
+ */
+export function routeArgv(routes: readonly Route[]): string[][] {
+  return routes.map((r) => ["ip", "route", "replace", r.dst, "via", r.via, ...(r.dev === undefined ? [] : ["dev", r.dev])]);
+}
+
+/**
+ * A named set of routes that the runner can apply, verify and undo, like a lab: `up()` adds
+ * them (journaled, rolled back on failure), `down()` removes exactly those.
+ */
+export class RouteSet {
+  readonly #name: string;
+  readonly #netns: string | null;
+  readonly #routes: readonly Route[];
+
+  /** A route set named `name` (a lab name: journal and lock use it), applied in namespace `netns`. */
+  constructor(name: string, netns: string | null, routes: readonly Route[]) {
+    for (const r of routes) {
+      if (r.dev === undefined) throw new UnderlayError("ROUTE", `route to ${r.dst} has no dev — pass { dev } so the route can be applied and verified`);
+    }
+    this.#name = name;
+    this.#netns = netns;
+    this.#routes = routes;
+  }
+
+  /** The name (journal/lock key). */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** The routes as data. */
+  get routes(): readonly Route[] {
+    return this.#routes;
+  }
+
+  /** A lab spec with no endpoints (what the runner's bookkeeping needs). */
+  spec(): LabSpec {
+    return { name: this.#name, host: this.#netns, sandbox: false, endpoints: [] };
+  }
+
+  /** The plan: one route step per route. */
+  plan(): Plan {
+    const ops = this.#routes.map((r) => routeAdd(this.#netns, is6(r.dst) ? 6 : 4, r.dst, r.dev as string, r.via, PHASE.shims, null));
+    const data: PlanData = { lab: this.#name, host: this.#netns, sandbox: false, mark: ownershipMark(this.#name), ops, networks: [], endpoints: [], diagnostics: [] };
+    return new Plan(data);
+  }
+
+  /** Applies the routes. */
+  up(options: UpOptions = {}): Promise<UpResult> {
+    return runner.up(this, options);
+  }
+
+  /** Removes exactly these routes. */
+  down(options: DownOptions = {}): Promise<DownResult> {
+    return runner.down(this, options);
+  }
+
+  /** Checks the routes are in place. */
+  verify(options: RunOptions = {}): Promise<VerifyReport> {
+    return runner.verify(this, options);
+  }
+}
+
+/** One side of a two-host ipvlan L3 setup. */
+export interface L3Host {
+  /** The L3 network(s) this host carries. */
+  readonly networks: readonly (NetworkBuilder | NetworkSpec)[];
+  /** This host's address on the shared underlay. */
+  readonly address: string | readonly string[];
+  /** The host's underlay device (where routes to the other side go out). */
+  readonly dev: string;
+  /** The host's namespace (`null` = the executor's own). */
+  readonly netns: string | null;
+  /** The host's connected underlay subnets (for checking `via`). */
+  readonly connected?: readonly string[];
+}
+
+/**
+ * Both directions of a two-host ipvlan L3 setup: on A, routes to B's container subnets via B's
+ * underlay address; on B, routes to A's via A's.
+ *
+ * @example
+ * ```ts
+ * const { onA, onB } = twoHostRoutes("pair", hostA, hostB);
+ * await onA.up(); await onB.up();
+ * ```
+ */
+export function twoHostRoutes(name: string, a: L3Host, b: L3Host): { onA: RouteSet; onB: RouteSet } {
+  const own = (h: L3Host): string[] => h.networks.flatMap((n) => specOf(n).subnets.map((s) => s.cidr));
+  const towards = (from: L3Host, to: L3Host): Route[] =>
+    to.networks.flatMap((n) =>
+      l3Routes(n, {
+        via: to.address,
+        dev: from.dev,
+        peerOwn: own(from),
+        ...(from.connected === undefined ? {} : { peerConnected: from.connected }),
+      }),
+    );
+  return { onA: new RouteSet(`${name}-a`, a.netns, towards(a, b)), onB: new RouteSet(`${name}-b`, b.netns, towards(b, a)) };
+}
+
+/**
+ * The host-side routes of host-access shims in a plan: `<endpoint address>/32 dev <shim>` (the
+ * planner adds them; this lists them as data).
+ *
+ * @example
+ * ```ts
+ * hostAccessRoutes(lab.plan().toJSON()); // [{ dst: "192.168.1.2/32", dev: "ulh…" }]
+ * ```
+ */
+export function hostAccessRoutes(plan: PlanData): { readonly dst: string; readonly dev: string }[] {
+  return plan.ops
+    .filter((o) => o.kind === "route-add" && o.netns === plan.host && o.fact.type === "route" && o.id.startsWith("route:"))
+    .flatMap((o) => (o.fact.type === "route" ? [{ dst: o.fact.dst, dev: o.fact.dev }] : []));
+}
