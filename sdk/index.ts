@@ -28,7 +28,7 @@ export type { Executor, ExecResult } from "./executor/types.ts";
 export { localExecutor, localArgv, type LocalExecutorOptions } from "./executor/local.ts";
 export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
 export { up, down, verify, check, status, runner, defaultStateDir, parseDuration, type Plannable } from "./runner/lab-runner.ts";
-export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyReport } from "./runner/options.ts";
+export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./runner/options.ts";
 export type { RunEvent, EventListener } from "./runner/events.ts";
 export type { OpOutcome } from "./runner/apply.ts";
 export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";

@@ -7,7 +7,7 @@ import { compilePlan, type PlanOptions } from "../plan/planner.ts";
 import { Plan } from "../plan/plan.ts";
 import type { AttachmentSpec, EndpointSpec, LabOptions, LabSpec, NetworkSpec } from "../spec/types.ts";
 import type { NetworkBuilder } from "./network.ts";
-import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyReport } from "../runner/lab-runner.ts";
+import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/lab-runner.ts";
 
 /** Options of {@link LabBuilder.endpoint}. */
 export interface EndpointOptions {
@@ -90,7 +90,7 @@ export class LabBuilder {
   }
 
   /** Compares the live kernel with the plan; throws `UnderlayError("DRIFT")` with a structured diff. */
-  verify(options: RunOptions = {}): Promise<VerifyReport> {
+  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     return runner.verify(this, options);
   }
 

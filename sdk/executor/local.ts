@@ -25,6 +25,44 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
 }
 
 /**
+ * The constant fan-out script: for each namespace argument it reads a line count and that many
+ * lines from stdin and feeds them to `ip -batch -` inside the namespace (`-` = no namespace),
+ * then prints the merged output followed by a record separator and the exit code. Names arrive
+ * only as arguments; the script itself never changes.
+ */
+export const FAN_OUT_SCRIPT = [
+  'd=$1; shift',
+  'for ns in "$@"; do',
+  '  IFS= read -r n || exit 0',
+  '  b=',
+  '  while [ "$n" -gt 0 ]; do IFS= read -r l; b="$b$l',
+  '"; n=$((n-1)); done',
+  '  if [ "$ns" = - ]; then printf %s "$b" | ip -batch - 2>&1; else printf %s "$b" | nsenter --net="$d/$ns" -- ip -batch - 2>&1; fi',
+  "  printf '\\036%s\\n' \"$?\"",
+  'done',
+].join("\n");
+
+function isBatch(c: Command): boolean {
+  return c.argv.length === 3 && c.argv[0] === "ip" && c.argv[1] === "-batch" && c.argv[2] === "-" && c.input !== undefined;
+}
+
+/** Parses the fan-out script's output into one result per namespace (stdout and stderr merged into stderr on failure). */
+export function parseFanOut(out: string, count: number): ExecResult[] {
+  const results: ExecResult[] = [];
+  let rest = out;
+  for (let i = 0; i < count; i++) {
+    const at = rest.indexOf("\u001e");
+    if (at === -1) break;
+    const nl = rest.indexOf("\n", at);
+    const text = rest.slice(0, at);
+    const code = Number(rest.slice(at + 1, nl === -1 ? undefined : nl));
+    rest = nl === -1 ? "" : rest.slice(nl + 1);
+    results.push({ code, stdout: code === 0 ? text : "", stderr: code === 0 ? "" : text });
+  }
+  return results;
+}
+
+/**
  * Creates an executor that runs commands on this machine.
  *
  * @example
@@ -35,8 +73,40 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
  */
 export function localExecutor(options: LocalExecutorOptions = {}): Executor {
   const netnsDir = options.netnsDir ?? "/run/netns";
-  return {
+  const executor: Executor = {
     name: "local",
+    async runMany(commands: readonly Command[], concurrency: number): Promise<ExecResult[]> {
+      const results: ExecResult[] = new Array(commands.length);
+      const batches: number[] = [];
+      const singles: number[] = [];
+      commands.forEach((c, i) => (isBatch(c) && (c.input ?? "").split("\n").filter((l) => l !== "").length > 0 ? batches : singles).push(i));
+      const lanes = Math.max(1, Math.min(concurrency, batches.length));
+      const groups: number[][] = Array.from({ length: lanes }, () => []);
+      batches.forEach((i, k) => groups[k % lanes]?.push(i));
+      const runGroup = async (group: number[]): Promise<void> => {
+        if (group.length === 0) return;
+        const input = group
+          .map((i) => {
+            const lines = (commands[i]?.input ?? "").split("\n").filter((l) => l !== "");
+            return `${lines.length}\n${lines.join("\n")}\n`;
+          })
+          .join("");
+        const names = group.map((i) => commands[i]?.netns ?? "-");
+        for (const i of group) options.onCommand?.(commands[i] as Command);
+        const r = await executor.run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...names], input });
+        const parsed = parseFanOut(r.stdout, group.length);
+        group.forEach((i, k) => {
+          results[i] = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+        });
+      };
+      await Promise.all([
+        ...groups.map(runGroup),
+        ...singles.map(async (i) => {
+          results[i] = await executor.run(commands[i] as Command);
+        }),
+      ]);
+      return results;
+    },
     run(command: Command): Promise<ExecResult> {
       options.onCommand?.(command);
       const argv = localArgv(command, netnsDir);
@@ -71,4 +141,5 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
       });
     },
   };
+  return executor;
 }

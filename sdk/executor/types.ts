@@ -31,6 +31,14 @@ export interface Executor {
    * could not be started at all (then with an `UnderlayError` of code `EXEC`).
    */
   run(command: Command): Promise<ExecResult>;
+  /**
+   * Runs many `ip -batch -` commands (each with its namespace and input) with at most
+   * `concurrency` helper processes, returning one result per command in order. Optional: an
+   * executor without it gets the commands one `run` at a time. The local executor fans them out
+   * through a small shell per lane, which costs far less than one spawn per namespace from a
+   * large runtime process.
+   */
+  runMany?(commands: readonly Command[], concurrency: number): Promise<ExecResult[]>;
   /** Releases resources (a VM, a socket). Optional. */
   close?(): Promise<void>;
 }

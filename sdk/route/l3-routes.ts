@@ -14,7 +14,7 @@ import { routeAdd } from "../plan/ops.ts";
 import type { PlanData } from "../plan/types.ts";
 import { ownershipMark } from "../spec/names.ts";
 import type { LabSpec, NetworkSpec } from "../spec/types.ts";
-import { runner, type DownOptions, type DownResult, type RunOptions, type UpOptions, type UpResult, type VerifyReport } from "../runner/lab-runner.ts";
+import { runner, type DownOptions, type DownResult, type RunOptions, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/lab-runner.ts";
 
 /** A route as data. */
 export interface Route {
@@ -175,7 +175,7 @@ export class RouteSet {
   }
 
   /** Checks the routes are in place. */
-  verify(options: RunOptions = {}): Promise<VerifyReport> {
+  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     return runner.verify(this, options);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
+import type { ExecResult } from "../executor/types.ts";
 import type { Command, Op } from "../plan/types.ts";
 import { batchError, batchLine, bounded, chunk, failedBatchLine, type Chunk } from "./batch.ts";
 import type { EventListener } from "./events.ts";
@@ -36,6 +37,11 @@ export interface OpOutcome {
   readonly ms: number;
 }
 
+/** The chunk as one `ip -batch -` command (what `runMany` takes). */
+function asBatch(c: Chunk<Op>): Command {
+  return { netns: c.netns, argv: ["ip", "-batch", "-"], input: `${c.items.map(batchLine).join("\n")}\n` };
+}
+
 interface Failure {
   readonly op: Op;
   readonly code: number;
@@ -64,39 +70,53 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
   const outcomes = new Map<string, OpOutcome>();
   const run = { failure: null as Failure | null, aborted: false };
 
-  const runChunk = async (c: Chunk<Op>): Promise<boolean> => {
-    if (run.failure !== null) return false;
-    if (ctx.signal?.aborted) {
-      run.aborted = true;
-      return false;
+  /** Runs one round of chunks (at most one per namespace): through `runMany` when the executor has it. */
+  const execRound = async (round: readonly Chunk<Op>[]): Promise<ExecResult[]> => {
+    const many = ctx.executor.runMany;
+    const ipOnly = round.filter((c) => c.items.every((o) => o.argv[0] === "ip" && o.input === undefined));
+    if (many !== undefined && ipOnly.length > 1) {
+      const results: ExecResult[] = new Array(round.length);
+      const viaMany = round.map((c, i) => ({ c, i })).filter(({ c }) => ipOnly.includes(c));
+      const answers = await many.call(ctx.executor, viaMany.map(({ c }) => asBatch(c)), ctx.concurrency);
+      viaMany.forEach(({ i }, k) => (results[i] = answers[k] as ExecResult));
+      const rest = round.map((c, i) => ({ c, i })).filter(({ c }) => !ipOnly.includes(c));
+      const settled = await bounded(rest.map(({ c }) => () => ctx.executor.run(c.command)), ctx.concurrency);
+      rest.forEach(({ i }, k) => {
+        const r = settled[k];
+        results[i] = r?.status === "fulfilled" ? r.value : { code: 1, stdout: "", stderr: String(r?.status === "rejected" ? r.reason : "not run") };
+      });
+      return results;
     }
-    ctx.journal?.write({ t: "intent", ops: c.items });
-    for (const op of c.items) {
-      ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
-    }
-    const t0 = performance.now();
-    let r = await ctx.executor.run(c.command);
-    // A namespace deleted a moment ago is cleaned up by the kernel asynchronously; until then its
-    // macvlan links still hold their MACs on the parent. Wait for that and retry, briefly.
+    const settled = await bounded(round.map((c) => () => ctx.executor.run(c.command)), ctx.concurrency);
+    return settled.map((r) => (r.status === "fulfilled" ? r.value : { code: 1, stdout: "", stderr: r.reason instanceof Error ? r.reason.message : String(r.reason) }));
+  };
+
+  /** A namespace deleted a moment ago is cleaned up by the kernel asynchronously; until then its
+   * macvlan links still hold their MACs on the parent. Wait for that and retry, briefly. */
+  const retryBusyMac = async (c: Chunk<Op>, first: ExecResult): Promise<ExecResult> => {
+    let r = first;
     for (let wait = 25; r.code !== 0 && wait <= 1600 && /Address already in use/.test(r.stderr); wait *= 2) {
       const line = c.items.length > 1 ? failedBatchLine(r.stderr) : 1;
       const at = line === null ? 0 : line - 1;
       const op = c.items[at];
-      if (op === undefined || (op.kind !== "link-add" && op.kind !== "shim-add")) break;
+      if (op === undefined || (op.kind !== "link-add" && op.kind !== "shim-add" && op.kind !== "link-set")) break;
       await new Promise((res) => setTimeout(res, wait));
       const rest = c.items.slice(at);
-      const retry = await ctx.executor.run(rest.length === 1 ? (rest[0] as Op) : { ...c.command, input: `${rest.map(batchLine).join("\n")}\n` });
-      r = retry.code === 0 || c.items.length === 1 ? retry : { ...retry, stderr: retry.stderr.replace(/Command failed ([^:\n]*):(\d+)/, (_m, f: string, n: string) => `Command failed ${f}:${Number(n) + at}`) };
+      const retry = await ctx.executor.run(asBatch({ ...c, items: rest }));
+      r = retry.code === 0 ? retry : { ...retry, stderr: retry.stderr.replace(/Command failed ([^:\n]*):(\d+)/, (_m, f: string, n: string) => `Command failed ${f}:${Number(n) + at}`) };
     }
-    const ms = (performance.now() - t0) / c.items.length;
+    return r;
+  };
+
+  const settle = (c: Chunk<Op>, r: ExecResult, ms: number): boolean => {
     let ok = c.items;
     let failed: Op | null = null;
     if (r.code !== 0) {
-      const line = c.items.length > 1 ? failedBatchLine(r.stderr) : 1;
+      const line = failedBatchLine(r.stderr) ?? (c.items.length === 1 ? 1 : null);
       const at = line === null ? 0 : line - 1;
       ok = c.items.slice(0, at);
       failed = c.items[at] ?? (c.items[0] as Op);
-      run.failure ??= { op: failed, code: r.code, stderr: c.items.length > 1 ? batchError(r.stderr) : r.stderr.trim() };
+      run.failure ??= { op: failed, code: r.code, stderr: batchError(r.stderr) || r.stderr.trim() };
     }
     if (ok.length > 0) ctx.journal?.write({ t: "done", ids: ok.map((o) => o.id) });
     for (const op of ok) {
@@ -104,29 +124,36 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       outcomes.set(op.id, { id: op.id, status: "done", ms });
       ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
     }
-    if (failed !== null) {
-      // The failed line and those after it never took effect: they leave the journal's intent.
-      ctx.journal?.write({ t: "undone", ids: c.items.slice(ok.length).map((o) => o.id) });
-      outcomes.set(failed.id, { id: failed.id, status: "failed", ms });
-      ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: r.stderr.trim() });
-      return false;
-    }
-    return true;
+    if (failed === null) return true;
+    // The failed line and those after it never took effect: they leave the journal's intent.
+    ctx.journal?.write({ t: "undone", ids: c.items.slice(ok.length).map((o) => o.id) });
+    outcomes.set(failed.id, { id: failed.id, status: "failed", ms });
+    ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: r.stderr.trim() });
+    return false;
   };
 
   for (const phase of byPhase(ops)) {
     const lanes = chunk(phase);
-    await bounded(
-      lanes.map((lane) => async () => {
-        for (const c of lane) if (!(await runChunk(c))) return;
-      }),
-      ctx.concurrency,
-    );
-    if (run.failure !== null || run.aborted) break;
-    if (ctx.signal?.aborted) {
-      run.aborted = true;
-      break;
+    const rounds = Math.max(0, ...lanes.map((l) => l.length));
+    for (let k = 0; k < rounds && run.failure === null; k++) {
+      if (ctx.signal?.aborted) {
+        run.aborted = true;
+        break;
+      }
+      const round = lanes.map((l) => l[k]).filter((c): c is Chunk<Op> => c !== undefined);
+      const items = round.flatMap((c) => c.items);
+      ctx.journal?.write({ t: "intent", ops: items });
+      for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
+      const t0 = performance.now();
+      const answers = await execRound(round);
+      const ms = (performance.now() - t0) / Math.max(1, items.length);
+      for (let i = 0; i < round.length; i++) {
+        const c = round[i] as Chunk<Op>;
+        const r = await retryBusyMac(c, answers[i] as ExecResult);
+        settle(c, r, ms);
+      }
     }
+    if (run.failure !== null || run.aborted) break;
   }
 
   if (run.failure === null && !run.aborted) return ops.map((o) => outcomes.get(o.id) ?? { id: o.id, status: "skipped", ms: 0 });

@@ -22,11 +22,11 @@ import { converge, planHash } from "./converge.ts";
 import type { RunEvent } from "./events.ts";
 import { openJournal, readOwnership, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
-import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyReport } from "./options.ts";
+import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 import { preflight } from "./preflight.ts";
 import { expectedMatrix } from "./reachability.ts";
 
-export type { CheckOptions, CheckReport, DownOptions, DownResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyReport } from "./options.ts";
+export type { CheckOptions, CheckReport, DownOptions, DownResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 
 /** What the runner needs of a lab: its spec and a way to plan it. */
 export interface Plannable {
@@ -298,7 +298,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
 }
 
 /** Reads everything the plan touches and compares; throws `DRIFT` unless clean (or returns the report with `throwOnDrift: false`). */
-export async function verify(lab: Plannable, options: RunOptions & { readonly throwOnDrift?: boolean } = {}): Promise<VerifyReport> {
+export async function verify(lab: Plannable, options: VerifyOptions = {}): Promise<VerifyReport> {
   const executor = options.executor ?? localExecutor();
   const plan = (await planFor(lab, executor)).toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);

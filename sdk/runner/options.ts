@@ -37,6 +37,12 @@ export interface UpOptions extends RunOptions {
   readonly hostsFiles?: boolean;
 }
 
+/** Options of `verify`. */
+export interface VerifyOptions extends RunOptions {
+  /** Throw `UnderlayError("DRIFT")` when the kernel differs from the plan (default `true`). */
+  readonly throwOnDrift?: boolean;
+}
+
 /** Options of `down`. */
 export interface DownOptions extends RunOptions {
   /** Report what would be removed without removing it. */

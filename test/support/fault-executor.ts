@@ -12,9 +12,20 @@ export function failingAt(inner: Executor, target: Command): Executor & { readon
   let hit = false;
   const line = batchLine(target);
   const same = (c: Command): boolean => c.netns === target.netns && JSON.stringify(c.argv) === JSON.stringify(target.argv) && c.input === target.input;
-  return {
+  const carries = (c: Command): boolean => same(c) || (c.netns === target.netns && c.input !== undefined && c.input.split("\n").includes(line));
+  const wrapper: Executor & { readonly hit: () => boolean } = {
     name: inner.name,
     hit: () => hit,
+    // The fan-out path is exercised too: commands that do not carry the target go through the
+    // inner executor's runMany, the one that does is failed as below.
+    async runMany(commands: readonly Command[], concurrency: number): Promise<ExecResult[]> {
+      const plain = commands.map((c, i) => ({ c, i })).filter(({ c }) => hit || !carries(c));
+      const results: ExecResult[] = new Array(commands.length);
+      const answers = inner.runMany === undefined ? await Promise.all(plain.map(({ c }) => inner.run(c))) : await inner.runMany(plain.map(({ c }) => c), concurrency);
+      plain.forEach(({ i }, k) => (results[i] = answers[k] as ExecResult));
+      for (let i = 0; i < commands.length; i++) if (results[i] === undefined) results[i] = await wrapper.run(commands[i] as Command);
+      return results;
+    },
     async run(c: Command): Promise<ExecResult> {
       if (!hit && same(c)) {
         hit = true;
@@ -35,4 +46,5 @@ export function failingAt(inner: Executor, target: Command): Executor & { readon
       return inner.run(c);
     },
   };
+  return wrapper;
 }
