@@ -25,25 +25,31 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
 }
 
 /**
- * The constant fan-out script: for each namespace argument it reads a line count and that many
- * lines from stdin and feeds them to `ip -batch -` inside the namespace (`-` = no namespace),
+ * The constant fan-out script: for each namespace argument it reads a header (line count and ip
+ * option words such as `-json`) and that many lines from stdin and feeds them to
+ * `ip <options> -batch -` inside the namespace (`-` = no namespace),
  * then prints the merged output followed by a record separator and the exit code. Names arrive
  * only as arguments; the script itself never changes.
  */
 export const FAN_OUT_SCRIPT = [
+  "set -f",
   'd=$1; shift',
   'for ns in "$@"; do',
-  '  IFS= read -r n || exit 0',
+  '  read -r n f || exit 0',
   '  b=',
   '  while [ "$n" -gt 0 ]; do IFS= read -r l; b="$b$l',
   '"; n=$((n-1)); done',
-  '  if [ "$ns" = - ]; then printf %s "$b" | ip -batch - 2>&1; else printf %s "$b" | nsenter --net="$d/$ns" -- ip -batch - 2>&1; fi',
+  '  if [ "$ns" = - ]; then printf %s "$b" | ip $f -batch - 2>&1; else printf %s "$b" | nsenter --net="$d/$ns" -- ip $f -batch - 2>&1; fi',
   "  printf '\\036%s\\n' \"$?\"",
   'done',
 ].join("\n");
 
-function isBatch(c: Command): boolean {
-  return c.argv.length === 3 && c.argv[0] === "ip" && c.argv[1] === "-batch" && c.argv[2] === "-" && c.input !== undefined;
+/** `ip [-flag…] -batch -` with input: what the fan-out can run (flags are plain option words). */
+function batchFlags(c: Command): string[] | null {
+  const n = c.argv.length;
+  if (n < 3 || c.argv[0] !== "ip" || c.argv[n - 2] !== "-batch" || c.argv[n - 1] !== "-" || c.input === undefined) return null;
+  const flags = c.argv.slice(1, n - 2);
+  return flags.every((f) => /^-[a-z0-9]+$/.test(f)) ? flags : null;
 }
 
 /** Parses the fan-out script's output into one result per namespace (stdout and stderr merged into stderr on failure). */
@@ -79,7 +85,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
       const results: ExecResult[] = new Array(commands.length);
       const batches: number[] = [];
       const singles: number[] = [];
-      commands.forEach((c, i) => (isBatch(c) && (c.input ?? "").split("\n").filter((l) => l !== "").length > 0 ? batches : singles).push(i));
+      commands.forEach((c, i) => (batchFlags(c) !== null && (c.input ?? "").split("\n").some((l) => l !== "") ? batches : singles).push(i));
       const lanes = Math.max(1, Math.min(concurrency, batches.length));
       const groups: number[][] = Array.from({ length: lanes }, () => []);
       batches.forEach((i, k) => groups[k % lanes]?.push(i));
@@ -88,7 +94,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
         const input = group
           .map((i) => {
             const lines = (commands[i]?.input ?? "").split("\n").filter((l) => l !== "");
-            return `${lines.length}\n${lines.join("\n")}\n`;
+            return `${[String(lines.length), ...(batchFlags(commands[i] as Command) ?? [])].join(" ")}\n${lines.join("\n")}\n`;
           })
           .join("");
         const names = group.map((i) => commands[i]?.netns ?? "-");

@@ -45,6 +45,13 @@ export function defaultStateDir(): string {
 
 const noop = (): void => {};
 
+let sharedLocal: Executor | null = null;
+/** The default executor: one local executor per process, so the kernel is probed once. */
+function defaultExecutor(): Executor {
+  sharedLocal ??= localExecutor();
+  return sharedLocal;
+}
+
 /** Parses `"60s"`, `"2m"`, `"500ms"` or a number of ms. */
 export function parseDuration(value: string | number): number {
   if (typeof value === "number") return value;
@@ -105,7 +112,7 @@ function installSignals(controller: AbortController, enabled: boolean): { caught
  */
 export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpResult> {
   const t0 = performance.now();
-  const executor = options.executor ?? localExecutor();
+  const executor = options.executor ?? defaultExecutor();
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;
@@ -265,7 +272,7 @@ async function markedLeftovers(executor: Executor, plan: PlanData, owned: Owners
  */
 export async function down(lab: Plannable, options: DownOptions = {}): Promise<DownResult> {
   const t0 = performance.now();
-  const executor = options.executor ?? localExecutor();
+  const executor = options.executor ?? defaultExecutor();
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;
@@ -299,7 +306,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
 
 /** Reads everything the plan touches and compares; throws `DRIFT` unless clean (or returns the report with `throwOnDrift: false`). */
 export async function verify(lab: Plannable, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const executor = options.executor ?? localExecutor();
+  const executor = options.executor ?? defaultExecutor();
   const plan = (await planFor(lab, executor)).toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);
   const namespaces = [plan.host, ...endpointNamespaces(plan, owned)];
@@ -344,7 +351,7 @@ function matrixTable(probes: readonly ProbeResult[]): string {
 
 /** Pings every other endpoint's addresses from every endpoint (IPv4 and IPv6) and compares with the documents' rules. */
 export async function check(lab: Plannable, options: CheckOptions = {}): Promise<CheckReport> {
-  const executor = options.executor ?? localExecutor();
+  const executor = options.executor ?? defaultExecutor();
   const plan = (await planFor(lab, executor)).toJSON();
   const probes = expectedMatrix(plan);
   const wait = String(options.timeout ?? 1);
@@ -362,7 +369,7 @@ export async function check(lab: Plannable, options: CheckOptions = {}): Promise
 
 /** What is in place, what is missing, what the journal owns. */
 export async function status(lab: Plannable, options: RunOptions = {}): Promise<StatusReport> {
-  const executor = options.executor ?? localExecutor();
+  const executor = options.executor ?? defaultExecutor();
   const plan = await planFor(lab, executor);
   const data = plan.toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);
