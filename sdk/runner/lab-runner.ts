@@ -73,15 +73,35 @@ function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
   return [...names];
 }
 
-/** Reads the host namespace and, unless the last run completed with this very plan, every endpoint namespace. */
-async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: boolean, concurrency: number): Promise<{ state: LiveState; observed: Set<string | null>; fast: boolean }> {
+/**
+ * Reads the host namespace, and every endpoint namespace that holds a step the journal cannot
+ * vouch for. After a completed run, a step the journal owns with the very same command and fact
+ * is trusted without reading its namespace (unless `deep`): re-applying an unchanged lab reads
+ * one namespace, and a changed lab reads only the namespaces it changes. `verify` and
+ * `up({ deep: true })` read everything.
+ */
+async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: boolean, concurrency: number): Promise<{ state: LiveState; observed: Set<string | null>; trustFiles: boolean }> {
   const first = await observe(executor, [plan.host], { concurrency });
-  const namespaces = endpointNamespaces(plan, owned).filter((ns) => first.netns.has(ns));
-  const fast = !deep && owned.complete && owned.planHash === planHash(plan) && plan.endpoints.every((e) => first.netns.has(e.netns));
-  if (fast || namespaces.length === 0) return { state: first, observed: new Set([plan.host]), fast };
-  const reads = readsFor(plan.ops.map((o) => o.fact));
-  const state = await observe(executor, [plan.host, ...namespaces], { concurrency, files: reads.files, sysctl: reads.sysctl, netns: first.netns });
-  return { state, observed: new Set<string | null>([plan.host, ...namespaces]), fast };
+  const vouched = new Map(owned.complete && !deep ? owned.ops.filter((e) => e.done).map((e) => [e.op.id, e.op]) : []);
+  const same = (op: Op): boolean => {
+    const mine = vouched.get(op.id);
+    return mine !== undefined && JSON.stringify([mine.argv, mine.input, mine.fact]) === JSON.stringify([op.argv, op.input, op.fact]);
+  };
+  const toRead = new Set<string>();
+  let trustFiles = false;
+  for (const op of plan.ops) {
+    if (op.fact.type === "files") {
+      trustFiles = same(op);
+      continue;
+    }
+    if (op.fact.type === "netns" || same(op)) continue;
+    const ns = op.fact.netns;
+    if (ns !== null && ns !== plan.host && first.netns.has(ns)) toRead.add(ns);
+  }
+  if (toRead.size === 0 && trustFiles) return { state: first, observed: new Set([plan.host]), trustFiles };
+  const reads = readsFor(plan.ops.filter((o) => o.fact.type === "files" || (o.fact.type !== "netns" && toRead.has(o.fact.netns as string))).map((o) => o.fact));
+  const state = await observe(executor, [plan.host, ...toRead], { concurrency, files: trustFiles ? [] : reads.files, sysctl: reads.sysctl, netns: first.netns });
+  return { state, observed: new Set<string | null>([plan.host, ...toRead]), trustFiles };
 }
 
 function installSignals(controller: AbortController, enabled: boolean): { caught: () => NodeJS.Signals | null; remove: () => void } {
@@ -129,8 +149,8 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   let ran: Op[] = [];
   try {
     const owned = readOwnership(stateDir, lab.name);
-    const { state, observed, fast } = await look(executor, data, owned, options.deep ?? false, concurrency);
-    const conv = converge(data, state, owned, observed, { trustFiles: fast });
+    const { state, observed, trustFiles } = await look(executor, data, owned, options.deep ?? false, concurrency);
+    const conv = converge(data, state, owned, observed, { trustFiles });
     preflight(executor, await capabilities(executor), data, state, conv, owned);
     emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length, inPlace: conv.inPlace.length });
     for (const op of conv.foundInPlace) emit({ type: "op-skip", id: op.id, summary: op.summary, reason: "exists already and is not underlay's: left alone" });
@@ -373,8 +393,8 @@ export async function status(lab: Plannable, options: RunOptions = {}): Promise<
   const plan = await planFor(lab, executor);
   const data = plan.toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);
-  const { state, observed, fast } = await look(executor, data, owned, true, options.concurrency ?? 2);
-  const conv = converge(data, state, owned, observed, { trustFiles: fast });
+  const { state, observed, trustFiles } = await look(executor, data, owned, true, options.concurrency ?? 2);
+  const conv = converge(data, state, owned, observed, { trustFiles });
   return {
     lab: lab.name,
     up: conv.run.length === 0 && conv.remove.length === 0,
