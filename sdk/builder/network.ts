@@ -108,6 +108,14 @@ export class NetworkBuilder<D extends Driver = Driver> {
     return this.#with({ hostAccess: access });
   }
 
+  /**
+   * Whether a network whose subnets are all IPv6 also gets a default IPv4 pool (Docker's
+   * behaviour, the default). `.ipv4(false)` makes an IPv6-only network.
+   */
+  ipv4(enabled: boolean): NetworkBuilder<D> {
+    return this.#with({ ipv4: enabled });
+  }
+
   /** The collected, not yet validated, definition. */
   spec(): NetworkSpec {
     return this.#spec;

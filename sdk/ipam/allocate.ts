@@ -84,7 +84,10 @@ export function allocateLab(spec: LabSpec): LabAddressing {
   // 2. Default pools for networks without subnets.
   const taken = networks.flatMap((n) => n.subnets.map((s) => s.cidr));
   for (const n of networks) {
-    if (n.subnets.length > 0) continue;
+    // Docker gives a network without subnets a default IPv4 pool, and also one whose subnets are
+    // all IPv6 (unless IPv4 is turned off with .ipv4(false)).
+    const v6only = n.subnets.length > 0 && n.subnets.every((s) => s.cidr.includes(":"));
+    if (n.subnets.length > 0 && !(v6only && n.ipv4 !== false)) continue;
     const cidr = pickDefaultSubnet(taken);
     const st = states.get(n.name) as NetState;
     if (cidr === null) {
@@ -97,7 +100,13 @@ export function allocateLab(spec: LabSpec): LabAddressing {
     }
     taken.push(cidr);
     st.pools.push(new SubnetPool({ cidr, gatewayPolicy: n.gatewayPolicy }));
-    diagnostics.push({ level: "info", path: `networks.${n.name}.subnets`, message: `no subnet given: using ${cidr} from the default pool` });
+    diagnostics.push({
+      level: "info",
+      path: `networks.${n.name}.subnets`,
+      message: v6only
+        ? `only IPv6 subnets given: adding IPv4 ${cidr} from the default pool, as Docker does — use .ipv4(false) for an IPv6-only network`
+        : `no subnet given: using ${cidr} from the default pool`,
+    });
   }
 
   // 3. Static addresses, in endpoint order.

@@ -59,6 +59,8 @@ export interface NetworkSpec {
   readonly gatewayPolicy: GatewayPolicy;
   /** Host-access shim. */
   readonly hostAccess?: HostAccessSpec;
+  /** `false`: no default IPv4 pool for a network whose subnets are all IPv6 (Docker adds one). */
+  readonly ipv4?: boolean;
 }
 
 /** An endpoint's attachment to one network. */

@@ -135,6 +135,14 @@ describe.runIf(requireRoot("state read-back on a real kernel"))("state read-back
       { family: 6, dst: "default", dev: "eth0", via: "fd00::1", scope: "global", proto: "boot", metric: 1024 },
     ]);
     expect(ns?.routes).toContainEqual({ family: 4, dst: "10.0.0.0/24", dev: "eth0", scope: "link", proto: "kernel" });
+
+    // The local executor's runMany fan-out (used when there are more namespaces than lanes) reads the same.
+    const fanned = await observe(local, [host, a, b, `${prefix}-gone`]);
+    const settled = (s: typeof state, n: string): unknown => {
+      const x = s.namespaces.get(n);
+      return { exists: x?.exists, links: x?.links, routes: x?.routes, addrs: x?.addrs.filter((y) => y.scope !== "link") };
+    };
+    for (const n of [host, a, b, `${prefix}-gone`]) expect(settled(fanned, n)).toEqual(settled(state, n));
   });
 
   it("finds every fact of the plan in place", async () => {

@@ -103,8 +103,13 @@ describe("allocateLab — as the Docker docs describe it", () => {
     expect(r.addresses.get("b/two")).toEqual(["10.0.1.2/24"]);
   });
 
-  it("IPv6-only networks give IPv6 addresses only", () => {
+  it("IPv6-only subnets also get Docker's default IPv4 pool (VLAN 139 example: 172.18.0.2/16)", () => {
     const v6 = network("v6", [{ cidr: "2001:db8:abc2::/64", gateway: "2001:db8:abc2::22" }]);
+    expect(allocateLab(lab("demo", endpoint("a", on(v6)))).addresses.get("a/v6")).toEqual(["172.18.0.2/16", "2001:db8:abc2::1/64"]);
+  });
+
+  it("networks with ipv4: false give IPv6 addresses only", () => {
+    const v6 = { ...network("v6", [{ cidr: "2001:db8:abc2::/64", gateway: "2001:db8:abc2::22" }]), ipv4: false };
     expect(allocateLab(lab("demo", endpoint("a", on(v6)))).addresses.get("a/v6")).toEqual(["2001:db8:abc2::1/64"]);
   });
 

@@ -189,9 +189,14 @@ describe("IPv6-only ipvlan (VLAN 139: 2001:db8:abc2::/64, gateway ::22)", () => 
   it("adds the default IPv4 pool like Docker, and IPv6 from ::1 with default via ::22", () => {
     const n = net.ipvlan("v6ipvlan139").parent("eth0.139").subnet("2001:db8:abc2::/64", { gateway: "2001:db8:abc2::22" });
     const plan = lab("v6").endpoint("a", n).endpoint("b", n).plan();
-    expect(iface(plan, "a").addresses).toContain("2001:db8:abc2::1/64");
-    expect(iface(plan, "b").addresses).toContain("2001:db8:abc2::2/64");
+    expect(iface(plan, "a").addresses).toEqual(["172.18.0.2/16", "2001:db8:abc2::1/64"]);
+    expect(iface(plan, "b").addresses).toEqual(["172.18.0.3/16", "2001:db8:abc2::2/64"]);
     expect(routes(plan, "a")).toContain("default via 2001:db8:abc2::22 dev eth0");
+  });
+
+  it("stays IPv6-only with .ipv4(false)", () => {
+    const n = net.ipvlan("v6only").parent("eth0.139").subnet("2001:db8:abc2::/64", { gateway: "2001:db8:abc2::22" }).ipv4(false);
+    expect(iface(lab("v6").endpoint("a", n).plan(), "a").addresses).toEqual(["2001:db8:abc2::1/64"]);
   });
 });
 

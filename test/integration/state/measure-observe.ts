@@ -6,10 +6,12 @@
  *    200 namespaces mounted.
  * Builds its sandbox under a unique prefix and removes it in `finally`.
  *
- *   npx tsx test/integration/state/observe.bench.ts [sizes…]     (default: 10 200)
+ *   npx tsx test/integration/state/measure-observe.ts [sizes…]     (default: 10 200)
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { localExecutor } from "../../../sdk/executor/local.ts";
+import type { Executor } from "../../../sdk/executor/types.ts";
 import { observe } from "../../../sdk/state/observe.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, uniqueName } from "../../support/netns.ts";
 
@@ -50,12 +52,15 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
-async function timeObserve(n: number, concurrency: number, runs = 7): Promise<number> {
+/** The local executor without its runMany fan-out: one spawn per namespace from this process. */
+const spawnEach: Executor = { name: "local-run-only", run: (c) => executor.run(c) };
+
+async function timeObserve(ex: Executor, n: number, concurrency: number, runs = 7): Promise<number> {
   const names = [host, ...Array.from({ length: n }, (_, i) => ep(i))];
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
-    const state = await observe(executor, names, { concurrency });
+    const state = await observe(ex, names, { concurrency });
     times.push(performance.now() - t0);
     const missing = names.filter((x) => state.namespaces.get(x)?.links.length === 0);
     if (missing.length > 0) throw new Error(`not read: ${missing.join(", ")}`);
@@ -79,13 +84,17 @@ function timeCalls(shapes: readonly ((ns: string) => string[])[], count: number)
 }
 
 try {
-  console.log(`sandbox ${prefix}; machine: ${execFileSync("nproc", { encoding: "utf8" }).trim()} cores, ${execFileSync("uname", ["-r"], { encoding: "utf8" }).trim()}`);
+  const load = (): string => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  console.log(`sandbox ${prefix}; machine: ${execFileSync("nproc", { encoding: "utf8" }).trim()} cores, ${execFileSync("uname", ["-r"], { encoding: "utf8" }).trim()}, load ${load()}`);
   for (const n of wanted) {
     grow(n);
     const mounted = Number(execFileSync("sh", ["-c", "ls /run/netns | wc -l"], { encoding: "utf8" }).trim());
-    for (const c of [1, 2, 4]) {
-      const ms = await timeObserve(n, c);
-      console.log(`observe ${n + 1} namespaces (${n} endpoints + host), concurrency ${c}: ${ms.toFixed(0)} ms total, ${(ms / (n + 1)).toFixed(2)} ms/namespace  [${mounted} namespaces mounted]`);
+    console.log(`-- ${n} endpoints + host (${mounted} namespaces mounted on the machine, load ${load()})`);
+    for (const [label, ex] of [["one spawn per namespace (run)", spawnEach], ["local fan-out (runMany)", executor]] as const) {
+      for (const c of [1, 2, 4]) {
+        const ms = await timeObserve(ex, n, c);
+        console.log(`  observe ${n + 1} namespaces, ${label}, concurrency ${c}: ${ms.toFixed(0)} ms total, ${(ms / (n + 1)).toFixed(2)} ms/namespace`);
+      }
     }
     const calls = 200;
     const [viaNsenter, viaIpN, plain] = timeCalls(

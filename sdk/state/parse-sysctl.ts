@@ -1,0 +1,47 @@
+/**
+ * Reads the output of `sysctl KEY…` (`key = value` lines). Keys are stored in the canonical
+ * dotted form ({@link sysctlKey}); keys that do not exist produce no line (sysctl reports them on
+ * standard error) and are simply absent.
+ * @module
+ */
+import { UnderlayError } from "../errors.ts";
+import { sysctlKey } from "./canonical.ts";
+
+/**
+ * Parses `sysctl` output into a map from canonical key to value.
+ *
+ * @example
+ * ```ts
+ * parseSysctl("net.ipv6.conf.all.forwarding = 0\n"); // { "net.ipv6.conf.all.forwarding": "0" }
+ * ```
+ */
+export function parseSysctl(stdout: string): Record<string, string> {
+  const values: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const line of stdout.split("\n")) {
+    const eq = line.indexOf(" = ");
+    if (eq === -1) continue;
+    values[sysctlKey(line.slice(0, eq))] = line.slice(eq + 3);
+  }
+  return values;
+}
+
+/**
+ * Checks sysctl keys before they go on a command line: dotted or slashed names of letters,
+ * digits, `_`, `-`, `.`, `/` and `@` that do not start with `-`.
+ *
+ * @example
+ * ```ts
+ * checkSysctlKeys(["net.ipv6.conf.all.accept_ra"]); // ok
+ * checkSysctlKeys(["-w"]); // throws UnderlayError USAGE
+ * ```
+ */
+export function checkSysctlKeys(keys: readonly string[]): void {
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_@][A-Za-z0-9_.@/-]*$/.test(key)) {
+      throw new UnderlayError(
+        "USAGE",
+        `sysctl key ${JSON.stringify(key)} is not a sysctl name — use a dotted name like net.ipv6.conf.all.accept_ra`,
+      );
+    }
+  }
+}
