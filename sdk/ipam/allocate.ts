@@ -22,6 +22,8 @@ export interface LabAddressing {
   readonly subnets: ReadonlyMap<string, readonly SubnetInfo[]>;
   /** Addresses per `${endpoint}/${network}`, in CIDR form with the subnet's prefix, IPv4 first. */
   readonly addresses: ReadonlyMap<string, readonly string[]>;
+  /** The gateway of the subnet each address (CIDR form) came from, or `null` for none. */
+  readonly gateways: ReadonlyMap<string, string | null>;
   /** Every problem found, each naming the field and the value and saying what to do. */
   readonly issues: readonly Issue[];
   /** Notes that are not errors (default pool picked, gateway unused in ipvlan L3, …). */
@@ -110,6 +112,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
   }
 
   // 3. Static addresses, in endpoint order.
+  const gateways = new Map<string, string | null>();
   const slots = new Map<string, Slot>();
   const holders = new Map<string, string>();
   for (const ep of spec.endpoints) {
@@ -119,7 +122,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
       const slot: Slot = { 4: null, 6: null };
       slots.set(key, slot);
       const st = states.get(at.network.name) as NetState;
-      placeStatics(ep.name, at.ips, st, slot, holders, issues);
+      placeStatics(ep.name, at.ips, st, slot, holders, issues, gateways);
     }
   }
 
@@ -141,6 +144,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
           const a = pool.allocate();
           if (a !== null) {
             slot[family] = `${a}/${pool.prefix}`;
+            gateways.set(slot[family] as string, pool.gateway);
             break;
           }
         }
@@ -161,7 +165,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
   for (const [key, slot] of slots) {
     addresses.set(key, FAMILIES.flatMap((f) => (slot[f] === null ? [] : [slot[f]])));
   }
-  return { subnets, addresses, issues, diagnostics };
+  return { subnets, addresses, gateways, issues, diagnostics };
 }
 
 /** The issue for a network whose pools of one family ran out. */

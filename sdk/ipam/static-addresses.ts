@@ -41,6 +41,7 @@ export function placeStatics(
   slot: Slot,
   holders: Map<string, string>,
   issues: Issue[],
+  gateways?: Map<string, string | null>,
 ): void {
   const n = st.network;
   const path = `endpoints.${endpoint}.${n.name}.ip`;
@@ -79,6 +80,7 @@ export function placeStatics(
       pool.reserve(ip);
       holders.set(`${n.name}|${ip}`, endpoint);
       slot[family] = `${ip}/${pool.prefix}`;
+      gateways?.set(slot[family] as string, pool.gateway);
     } else if (what === "used") {
       const other = holders.get(`${n.name}|${ip}`) ?? "another endpoint";
       issues.push({ path, message: `${ip} is already given to endpoint "${other}" on network "${n.name}" — each address can be used once; pick another or leave it automatic` });

@@ -3,7 +3,6 @@
  * always yields a byte-identical plan.
  * @module
  */
-import { Address4, Address6 } from "ip-address";
 import { invalidSpec } from "../errors.ts";
 import { allocateLab } from "../ipam/allocate.ts";
 import {
@@ -183,8 +182,9 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
             routes.push({ dst: "default", dev });
             hasDefault[family] = true;
           } else {
-            const gw = info.subnets.find((s) => s.gateway !== null && s.gateway.includes(":") === (family === 6) && addresses.some((a) => sameSubnet(a, s.cidr)))?.gateway;
-            if (gw !== undefined && gw !== null) {
+            const mine = addresses.find((a) => a.includes(":") === (family === 6));
+            const gw = mine === undefined ? null : (addressing.gateways.get(mine) ?? null);
+            if (gw !== null) {
               routeOps.push(routeAdd(ns, family, "default", dev, gw, PHASE.endpoint, ns));
               routes.push({ dst: "default", via: gw, dev });
               hasDefault[family] = true;
@@ -245,13 +245,4 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
     endpoints,
     diagnostics,
   };
-}
-
-/** Whether an address (CIDR) lies in a subnet (address math by ip-address). */
-function sameSubnet(addressCidr: string, subnetCidr: string): boolean {
-  const ip = addressCidr.split("/")[0] as string;
-  if (ip.includes(":") !== subnetCidr.includes(":")) return false;
-  return ip.includes(":")
-    ? new Address6(ip).isInSubnet(new Address6(subnetCidr))
-    : new Address4(ip).isInSubnet(new Address4(subnetCidr));
 }

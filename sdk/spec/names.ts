@@ -21,7 +21,7 @@ const NAME_CHARS = /^[A-Za-z0-9_.-]+$/;
  */
 export function nameProblem(name: string): string | null {
   if (name.length === 0) return "must not be empty";
-  const bytes = new TextEncoder().encode(name).length;
+  const bytes = /^[\x00-\x7f]*$/.test(name) ? name.length : new TextEncoder().encode(name).length;
   if (bytes > MAX_NAME_BYTES) {
     return `must be at most ${MAX_NAME_BYTES} bytes but "${name}" has ${bytes} — choose a shorter name`;
   }
