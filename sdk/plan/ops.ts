@@ -3,6 +3,7 @@
  * the fact it establishes. Pure.
  * @module
  */
+import { shortHash } from "../spec/names.ts";
 import type { Command, Fact, Op } from "./types.ts";
 
 type Ns = string | null;
@@ -237,7 +238,9 @@ export const HOSTS_REMOVE_SCRIPT =
 export function hostsFiles(namespaces: readonly string[], content: string, phase: number): Op {
   const dirs = namespaces.map((ns) => `/etc/netns/${ns}`);
   return {
-    id: "hosts",
+    // The id names the set of namespaces: when endpoints come and go, the old step is undone
+    // (removing every file it wrote) and the new one writes the new set.
+    id: `hosts:${shortHash(dirs.join("\n"))}`,
     kind: "hosts-file",
     phase,
     ...cmd(null, ["sh", "-c", HOSTS_WRITE_SCRIPT, "underlay-hosts", ...dirs], content),
