@@ -34,3 +34,4 @@ export type { OpOutcome } from "./runner/apply.ts";
 export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";
 export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
+export { readOwnership, journalPath, type Ownership, type JournalRecord } from "./runner/journal.ts";
