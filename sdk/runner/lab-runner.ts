@@ -350,7 +350,7 @@ export async function verify(lab: Plannable, options: VerifyOptions = {}): Promi
   const report: VerifyReport = { lab: lab.name, clean: missing.length + different.length + extra.length === 0, checked: facts.length, missing, different, extra };
   if (!report.clean && options.throwOnDrift !== false) {
     const lines = [...missing.map((m) => `  missing   ${m.summary}: ${m.reason}`), ...different.map((d) => `  different ${d.summary}: ${d.reason}`), ...extra.map((x) => `  extra     ${x.summary}`)];
-    throw new UnderlayError("DRIFT", `lab ${lab.name} drifted from its plan (${lines.length} difference${lines.length === 1 ? "" : "s"}) — run \`underlay up\` to converge:\n${lines.join("\n")}`, { details: report });
+    throw new UnderlayError("DRIFT", `lab ${lab.name} drifted from its plan (${lines.length} difference${lines.length === 1 ? "" : "s"}) — run \`underlay up\` to converge (from the SDK: \`up({ deep: true })\`, which re-reads every namespace):\n${lines.join("\n")}`, { details: report });
   }
   return report;
 }
