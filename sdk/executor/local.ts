@@ -25,24 +25,30 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
 }
 
 /**
- * The constant fan-out script: for each namespace argument it reads a header (line count and ip
- * option words such as `-json`) and that many lines from stdin and feeds them to
- * `ip <options> -batch -` inside the namespace (`-` = no namespace),
- * then prints the merged output followed by a record separator and the exit code. Names arrive
- * only as arguments; the script itself never changes.
+ * The constant fan-out script. Its arguments are the namespace directory, then triples of
+ * (namespace or `-`, ip option words such as `-json`, batch text); for each triple it feeds the
+ * text to `ip <options> -batch -` inside the namespace through a here-document (no extra fork),
+ * then prints the merged output, a record separator and the exit code. Names and batch lines
+ * arrive only as arguments; the script itself never changes.
  */
 export const FAN_OUT_SCRIPT = [
   "set -f",
   'd=$1; shift',
-  'for ns in "$@"; do',
-  '  read -r n f || exit 0',
-  '  b=',
-  '  while [ "$n" -gt 0 ]; do IFS= read -r l; b="$b$l',
-  '"; n=$((n-1)); done',
-  '  if [ "$ns" = - ]; then printf %s "$b" | ip $f -batch - 2>&1; else printf %s "$b" | nsenter --net="$d/$ns" -- ip $f -batch - 2>&1; fi',
+  'while [ $# -ge 3 ]; do',
+  '  ns=$1; f=$2; b=$3; shift 3',
+  '  if [ "$ns" = - ]; then ip $f -batch - 2>&1 <<UNDERLAY_EOF',
+  '$b',
+  'UNDERLAY_EOF',
+  '  else nsenter --net="$d/$ns" -- ip $f -batch - 2>&1 <<UNDERLAY_EOF',
+  '$b',
+  'UNDERLAY_EOF',
+  '  fi',
   "  printf '\\036%s\\n' \"$?\"",
   'done',
 ].join("\n");
+
+/** At most this many bytes of batch text go to one fan-out process (argument space is limited). */
+const FAN_OUT_MAX_BYTES = 512 * 1024;
 
 /** `ip [-flag…] -batch -` with input: what the fan-out can run (flags are plain option words). */
 function batchFlags(c: Command): string[] | null {
@@ -90,20 +96,26 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
       const groups: number[][] = Array.from({ length: lanes }, () => []);
       batches.forEach((i, k) => groups[k % lanes]?.push(i));
       const runGroup = async (group: number[]): Promise<void> => {
-        if (group.length === 0) return;
-        const input = group
-          .map((i) => {
-            const lines = (commands[i]?.input ?? "").split("\n").filter((l) => l !== "");
-            return `${[String(lines.length), ...(batchFlags(commands[i] as Command) ?? [])].join(" ")}\n${lines.join("\n")}\n`;
-          })
-          .join("");
-        const names = group.map((i) => commands[i]?.netns ?? "-");
-        for (const i of group) options.onCommand?.(commands[i] as Command);
-        const r = await executor.run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...names], input });
-        const parsed = parseFanOut(r.stdout, group.length);
-        group.forEach((i, k) => {
-          results[i] = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
-        });
+        // Split a lane into processes whose arguments stay well inside the kernel's limits.
+        for (let from = 0; from < group.length; ) {
+          const args: string[] = [];
+          const part: number[] = [];
+          let bytes = 0;
+          while (from < group.length && (part.length === 0 || bytes < FAN_OUT_MAX_BYTES)) {
+            const i = group[from++] as number;
+            const c = commands[i] as Command;
+            const text = (c.input ?? "").replace(/\n+$/, "");
+            options.onCommand?.(c);
+            args.push(c.netns ?? "-", (batchFlags(c) ?? []).join(" "), text);
+            part.push(i);
+            bytes += text.length + 64;
+          }
+          const r = await executor.run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...args] });
+          const parsed = parseFanOut(r.stdout, part.length);
+          part.forEach((i, k) => {
+            results[i] = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+          });
+        }
       };
       await Promise.all([
         ...groups.map(runGroup),

@@ -3,8 +3,9 @@
  * `tasks/kernel-lab`) and runs commands inside it, so ipvlan, 802.1Q VLANs and dummy parents can
  * be proved on a real kernel even where the host kernel lacks them.
  *
- * The guest runs a busybox `sh` agent ({@link qemuAgentScript}) on a second serial port, which
- * qemu exposes as a Unix socket. Protocol (one command at a time):
+ * The guest runs a busybox `sh` agent ({@link qemuAgentScript}) on a virtio-serial port (or, as a
+ * slower fallback, the second 16550 serial port), which qemu exposes as a Unix socket. Protocol,
+ * one command at a time:
  * - request: `C <id> <argc> <hasNetns> <inputBytes> <timeoutS>\n`, then the netns (if any) and
  *   each argv element on a line of its own with `%`, LF and CR written as `%25`, `%0A`, `%0D`
  *   (the agent rebuilds `"$@"` with parameter expansion — no shell string, no eval), then
@@ -29,7 +30,7 @@ import type { ExecResult, Executor } from "./types.ts";
 
 /**
  * The kernel lab's cache directory: `${XDG_CACHE_HOME:-$HOME/.cache}/underlay/kernel-lab`.
- * `tasks/kernel-lab` prepares `vmlinuz` and `initrd.img` there; {@link qemuExecutor} boots them.
+ * `tasks/kernel-lab` prepares `kernel` and `initrd.img` there; {@link qemuExecutor} boots them.
  *
  * @example
  * ```ts
@@ -44,9 +45,10 @@ export function kernelLabDir(env: Readonly<Record<string, string | undefined>> =
 // ───────────────────────────── the guest side ─────────────────────────────
 
 /**
- * The guest agent, a busybox `sh` script (it needs ash's `\${v//a/b}`) the initramfs runs as
- * `busybox sh /agent` with stdin/stdout on the agent port. It answers `READY <uname -r>` once, then serves requests until `Q` (power off).
- * Per command it forks once for the program (plus once per non-empty stdout/stderr for base64).
+ * The guest agent, a busybox `sh` script (it needs ash's `\${v//a/b}`) that the initramfs runs as
+ * `busybox sh /agent` with stdin/stdout on the agent port. It answers `READY <uname -r>` once,
+ * then serves requests until `Q` (power off). Per command it forks once for the program (plus
+ * once per non-empty stdout/stderr, for base64).
  *
  * @example
  * ```ts
@@ -242,18 +244,29 @@ const QBOOT = "/usr/share/qemu/qboot.rom";
 const KEEP_LOGS = 20;
 let vmCounter = 0;
 
-/** Inputs of {@link qemuArgs}. */
+/** Inputs of {@link qemuArgs} (see {@link QemuExecutorOptions} for their meaning). */
 export interface QemuArgsInput {
+  /** Kernel image. */
   readonly kernel: string;
+  /** Initramfs. */
   readonly initrd: string;
+  /** Accelerator. */
   readonly accel: "tcg" | "kvm";
+  /** Guest memory in MiB. */
   readonly memoryMb: number;
+  /** Agent transport. */
   readonly channel: "serial" | "virtio";
+  /** Unix socket path of the agent chardev. */
   readonly socket: string;
+  /** Where qemu writes its pid. */
   readonly pidfile: string;
+  /** Console (ttyS0) log file. */
   readonly consoleLog: string;
+  /** Firmware, `null` for qemu's default. */
   readonly bios: string | null;
+  /** Extra kernel command line words. */
   readonly append: string;
+  /** Extra qemu arguments. */
   readonly extra: readonly string[];
 }
 
@@ -285,16 +298,19 @@ export function qemuArgs(o: QemuArgsInput): string[] {
 }
 
 // Runs qemu and kills it (SIGKILL) as soon as our end of the watchdog's stdin closes — which the
-// OS does for us whenever this process dies, however it dies.
+// OS does for us whenever this process dies, however it dies — then removes the socket directory.
+// (Its own stderr goes to /dev/null once qemu runs: a "Killed" notice into our closed pipe would
+// SIGPIPE it before the cleanup.)
 const WATCHDOG = `exec 3<&0
 "$0" "$@" </dev/null 3<&- &
 q=$!
 ( while read -r _; do :; done; kill -KILL "$q" 2>/dev/null ) <&3 &
 w=$!
-exec 3<&-
+exec 3<&- 2>/dev/null
 wait "$q"
 rc=$?
 kill "$w" 2>/dev/null
+rm -rf -- "$UNDERLAY_QEMU_DIR"
 exit "$rc"`;
 
 function tail(text: string, lines = 25): string {
@@ -368,8 +384,11 @@ interface QemuProcess {
   readonly spawnError: Promise<Error>;
 }
 
-function spawnQemu(qemu: string, args: readonly string[]): QemuProcess {
-  const child = spawn("sh", ["-c", WATCHDOG, qemu, ...args], { stdio: ["pipe", "ignore", "pipe"] });
+function spawnQemu(qemu: string, args: readonly string[], dir: string): QemuProcess {
+  const child = spawn("sh", ["-c", WATCHDOG, qemu, ...args], {
+    stdio: ["pipe", "ignore", "pipe"],
+    env: { ...process.env, UNDERLAY_QEMU_DIR: dir },
+  });
   let stderr = "";
   let exited = false;
   child.stderr?.on("data", (b: Buffer) => {
@@ -451,7 +470,7 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
   });
 
   const started = performance.now();
-  const proc = spawnQemu(options.qemu ?? "qemu-system-x86_64", args);
+  const proc = spawnQemu(options.qemu ?? "qemu-system-x86_64", args, sockDir);
   let sock: Socket | null = null;
   let pid = 0;
   const removeSockDir = () => rmSync(sockDir, { recursive: true, force: true });

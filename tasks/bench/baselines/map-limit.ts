@@ -1,0 +1,38 @@
+/**
+ * Bounded concurrency: map over items with at most `limit` promises in flight.
+ * @module
+ */
+
+/**
+ * Applies `fn` to every item, running at most `limit` at once; resolves with the results in
+ * item order. Stops starting new items after the first failure and rejects with it (once the
+ * items already in flight have settled, so no process is left running behind the caller).
+ *
+ * @example
+ * ```ts
+ * const times = await mapLimit(["a", "b", "c"], 2, async (ns) => (await exec(inNetns(ns, ["true"]))).ms);
+ * ```
+ */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const width = Math.max(1, Math.min(Math.floor(limit), items.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+}

@@ -1,0 +1,168 @@
+/**
+ * `npm run bench`: one run, one process tree. underlay `up`/`down` side by side with the
+ * hand-written `ip -batch` script, the naive script and the CNI plugins (interleaved, min/median
+ * over reps), per-endpoint growth to N = 1,000, the no-op re-up, tinybench micro-benchmarks
+ * (planning, IPAM, state diffing), planning memory and CLI cold start. Prints the tables and the
+ * targets of the performance issue, and writes everything to `bench-results/latest.json`.
+ *
+ * Usage: `bun tasks/bench/index.ts [--n 10,100,500] [--reps 3] [--growth 1000] [--quick] [--json]`
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { observe } from "../../sdk/state/observe.ts";
+import { readsFor } from "../../sdk/state/reads.ts";
+import { localExecutor } from "../../sdk/index.ts";
+import { BASELINES } from "./baselines/run-baselines.ts";
+import { describeEnvironment, formatEnvironment } from "./baselines/environment.ts";
+import { sandboxPrefix, withSandbox } from "./baselines/sandbox.ts";
+import { formatTable, stat, summarize, type BaselineRow } from "./baselines/summary.ts";
+import { runIpamBench } from "./ipam.bench.ts";
+import { diffBench, planBench, type MicroResult } from "./micro.ts";
+import { coldStart, planMemory } from "./process-checks.ts";
+import { benchLab, growth, runUnderlay } from "./underlay-run.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A target of the performance issue and whether this run met it. */
+export interface Target {
+  /** What is compared. */
+  readonly what: string;
+  /** The measured value. */
+  readonly value: string;
+  /** The bound. */
+  readonly bound: string;
+  /** Met? */
+  readonly met: boolean;
+}
+
+function runtimeName(): "bun" | "node" | "deno" {
+  const g = globalThis as Record<string, unknown>;
+  return "Bun" in g ? "bun" : "Deno" in g ? "deno" : "node";
+}
+
+/** Runs the whole benchmark; returns the process exit code (0 even when a target is missed: it reports). */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      n: { type: "string", default: "10,100,500" },
+      reps: { type: "string", default: "3" },
+      growth: { type: "string", default: "1000" },
+      quick: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const ns = values.quick ? [10, 100] : values.n.split(",").map(Number);
+  const reps = values.quick ? 1 : Number(values.reps);
+  const growthN = values.quick ? 200 : Number(values.growth);
+  const log = (line: string): void => {
+    if (!values.json) console.log(line);
+  };
+  const env = describeEnvironment();
+  log(formatEnvironment(env));
+  log(`underlay runs in-process under ${runtimeName()}; the baselines are their own processes.`);
+
+  // 1. Side by side, interleaved: underlay, hand-written, naive, CNI.
+  const methods = ["underlay", "hand-written", "naive", "cni"] as const;
+  const rows: BaselineRow[] = [];
+  const reUps: { n: number; upMs: number; reUpMs: number }[] = [];
+  for (const n of ns) {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const method of methods) {
+        await sleep(500);
+        const prefix = sandboxPrefix();
+        const r = method === "underlay" ? await runUnderlay({ n, prefix }) : await (BASELINES[method] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
+        rows.push({ method, n, rep, upMs: r.upMs, downMs: r.downMs });
+        if ("reUpMs" in r) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs as number });
+        log(`  ${method.padEnd(12)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
+      }
+    }
+  }
+  const summary = summarize(rows);
+  log("");
+  log(formatTable(summary));
+
+  // 2. Per-endpoint cost as a lab grows (each step applies only the new endpoints).
+  await sleep(500);
+  const step = Math.max(10, Math.round(growthN / 10));
+  const perStep = await growth(sandboxPrefix(), growthN, step);
+  log(`\nGrowth to N=${growthN} in steps of ${step} (ms/endpoint per step): ${perStep.map((x) => x.toFixed(2)).join(" ")}`);
+
+  // 3. State read and diff on a live lab of the largest N.
+  const biggest = Math.max(...ns);
+  const prefix = sandboxPrefix();
+  let observeMsPerNs = NaN;
+  let diff: MicroResult[] = [];
+  await withSandbox(prefix, async () => {
+    const l = benchLab(prefix, biggest);
+    await l.up({ hostsFiles: false, handleSignals: false });
+    try {
+      const plan = l.plan().toJSON();
+      const facts = plan.ops.map((o) => o.fact);
+      const reads = readsFor(facts);
+      const t0 = performance.now();
+      const state = await observe(localExecutor(), reads.namespaces, { sysctl: reads.sysctl, files: reads.files });
+      observeMsPerNs = (performance.now() - t0) / reads.namespaces.length;
+      diff = await diffBench(facts, state, `N=${biggest}`);
+    } finally {
+      await l.down();
+    }
+  });
+
+  // 4. Micro-benchmarks and whole-process checks.
+  const plans = await planBench();
+  const ipam = await runIpamBench({ iterations: 3 });
+  const runtime = runtimeName() === "bun" ? "bun" : "node";
+  const memory = planMemory(runtime);
+  const cold = coldStart("bun");
+  const coldNode = coldStart("node");
+  log("\nMicro-benchmarks (tinybench):");
+  for (const m of [...plans, ...diff]) log(`  ${m.name.padEnd(32)} mean ${m.meanMs.toFixed(2)} ms, min ${m.minMs.toFixed(2)} ms (${m.runs} runs)`);
+  for (const m of ipam) log(`  ${m.name.padEnd(32)} mean ${m.ms.toFixed(2)} ms`);
+  log(`  observe (read back) ${observeMsPerNs.toFixed(2)} ms per namespace at N=${biggest}`);
+  log(`  planning 10,000 endpoints in a fresh ${runtime} process: ${memory.planMs.toFixed(0)} ms, peak RSS ${memory.peakMB.toFixed(0)} MB (+${memory.deltaMB.toFixed(0)} MB over ${memory.baselineMB.toFixed(0)} MB before planning)`);
+  log(`  cold start \`bun tasks/cli.ts plan\` (10 endpoints): min ${cold.minMs.toFixed(0)} ms, median ${cold.medianMs.toFixed(0)} ms; under node+tsx: median ${coldNode.medianMs.toFixed(0)} ms`);
+
+  // 5. Targets.
+  const med = (method: string, n: number, k: "up" | "down"): number => summary.find((s) => s.method === method && s.n === n)?.[k].median ?? NaN;
+  const targets: Target[] = [];
+  for (const n of ns.filter((x) => x >= 100)) {
+    const u = med("underlay", n, "up");
+    const ud = med("underlay", n, "down");
+    targets.push({ what: `up N=${n}: underlay / hand-written`, value: (u / med("hand-written", n, "up")).toFixed(2), bound: "≤ 1.25", met: u / med("hand-written", n, "up") <= 1.25 });
+    targets.push({ what: `up N=${n}: naive / underlay`, value: (med("naive", n, "up") / u).toFixed(1), bound: "≥ 10", met: med("naive", n, "up") / u >= 10 });
+    targets.push({ what: `up N=${n}: CNI / underlay`, value: (med("cni", n, "up") / u).toFixed(1), bound: "≥ 5", met: med("cni", n, "up") / u >= 5 });
+    targets.push({ what: `down N=${n}: underlay / netns-del batch`, value: (ud / med("hand-written", n, "down")).toFixed(2), bound: "≤ 1.5", met: ud / med("hand-written", n, "down") <= 1.5 });
+    targets.push({ what: `down N=${n}: CNI DEL / underlay`, value: (med("cni", n, "down") / ud).toFixed(0), bound: "≥ 50", met: med("cni", n, "down") / ud >= 50 });
+  }
+  const tenth = Math.max(1, Math.round(perStep.length / 10));
+  const first = stat(perStep.slice(0, tenth)).median;
+  const last = stat(perStep.slice(-tenth)).median;
+  targets.push({ what: `growth to N=${growthN}: last / first step ms per endpoint`, value: (last / first).toFixed(2), bound: "≤ 1.3", met: last / first <= 1.3 });
+  const big = reUps.filter((r) => r.n === biggest);
+  const reRatio = stat(big.map((r) => r.reUpMs / r.upMs)).median;
+  targets.push({ what: `no-op re-up N=${biggest} / first up`, value: `${(reRatio * 100).toFixed(1)}%`, bound: "< 10%", met: reRatio < 0.1 });
+  const p10k = plans.find((p) => p.name === "plan 10000 endpoints");
+  targets.push({ what: "plan 10,000 endpoints (tinybench mean)", value: `${p10k?.meanMs.toFixed(0)} ms`, bound: "< 200 ms", met: (p10k?.meanMs ?? Infinity) < 200 });
+  targets.push({ what: "planning memory for 10,000 endpoints (RSS growth)", value: `${memory.deltaMB.toFixed(0)} MB`, bound: "< 100 MB", met: memory.deltaMB < 100 });
+  targets.push({ what: "cold start `bun tasks/cli.ts plan` (median)", value: `${cold.medianMs.toFixed(0)} ms`, bound: "< 300 ms", met: cold.medianMs < 300 });
+  log("\nTargets:");
+  for (const t of targets) log(`  ${t.met ? "✓" : "✗"} ${t.what.padEnd(46)} ${t.value.padStart(8)}  (${t.bound})`);
+
+  const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), rows, summary, growth: { n: growthN, step, perStep }, reUps, observeMsPerNs, micro: [...plans, ...diff], ipam, memory, coldStart: { bun: cold, node: coldNode }, targets };
+  mkdirSync(join(root, "bench-results"), { recursive: true });
+  writeFileSync(join(root, "bench-results/latest.json"), `${JSON.stringify(out, null, 2)}\n`);
+  if (values.json) console.log(JSON.stringify(out));
+  else log(`\nwritten: bench-results/latest.json`);
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then((code) => process.exit(code), (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  });
+}

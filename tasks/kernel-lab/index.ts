@@ -1,0 +1,147 @@
+/**
+ * The kernel lab task: `bun tasks/kernel-lab/index.ts <command>` (also `deno run -A` or `tsx`).
+ *
+ * - `prepare` — find/install the host tools, fetch Debian's kernel, build the initramfs (progress lines);
+ * - `boot` — boot the guest once and report the boot time;
+ * - `run [--netns NS] [--serial] [--] <argv…>` — boot, run one command (its stdout/stderr/exit code
+ *   pass through), print timings on stderr;
+ * - `bench [N]` — boot and time N round trips (median, p90) of `true` and `ip -details -json link`;
+ * - `shell` — boot and forward each line typed to the guest's `sh -c` (prompt `guest# `).
+ *
+ * @example
+ * ```sh
+ * bun tasks/kernel-lab/index.ts run ip -details -json link show
+ * ```
+ * @module
+ */
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { qemuExecutor, type QemuExecutor } from "../../sdk/executor/qemu.ts";
+import { prepareKernelLab, type KernelLabAssets } from "./assets.ts";
+
+const USAGE = `usage: kernel-lab prepare | boot | run [--netns NS] [--serial] [--] <argv…> | bench [N] | shell`;
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function boot(assets: KernelLabAssets, serial: boolean): Promise<QemuExecutor> {
+  const vm = await qemuExecutor({ kernel: assets.kernel, initrd: assets.initrd, channel: serial ? "serial" : "virtio" });
+  say(`kernel-lab: booted ${vm.release} in ${vm.bootMs} ms (qemu pid ${vm.pid}, console log ${vm.consoleLog})`);
+  return vm;
+}
+
+function stats(samples: number[]): string {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => (s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0).toFixed(1);
+  return `median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${at(0)} ms (n=${s.length})`;
+}
+
+async function bench(vm: QemuExecutor, n: number): Promise<void> {
+  for (const argv of [["true"], ["ip", "-details", "-json", "link"]]) {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await vm.run({ netns: null, argv });
+      times.push(performance.now() - t);
+    }
+    console.log(`${argv.join(" ")}: ${stats(times)}`);
+  }
+}
+
+async function shell(vm: QemuExecutor): Promise<void> {
+  const prompt = () => process.stdout.write("guest# ");
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  prompt();
+  for await (const line of rl) {
+    if (line.trim() === "exit") break;
+    if (line.trim() !== "") {
+      const t = performance.now();
+      const r = await vm.run({ netns: null, argv: ["sh", "-c", line] });
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      say(`[exit ${r.code}, ${(performance.now() - t).toFixed(1)} ms]`);
+    }
+    prompt();
+  }
+  rl.close();
+}
+
+/**
+ * Runs the kernel-lab command line and resolves with its exit code (the task runner's
+ * `run kernel-lab -- …` calls it too).
+ *
+ * @example
+ * ```ts
+ * const code = await main(["run", "uname", "-r"]);
+ * ```
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help") {
+    say(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const quiet = command !== "prepare";
+  const assets = await prepareKernelLab({ onProgress: (l) => (quiet ? undefined : say(`kernel-lab: ${l}`)) });
+  const t = assets.timings;
+  say(
+    `kernel-lab: assets ready in ${t.totalMs} ms (tools ${t.toolsMs}, kernel ${t.kernelMs}` +
+      `${assets.kernelPackage.cached ? " cached" : ` = download ${assets.kernelPackage.downloadMs} + unpack ${assets.kernelPackage.unpackMs}`}` +
+      `${t.extractMs > 0 ? ` + vmlinux ${t.extractMs}` : ""}, ` +
+      `initramfs ${t.initramfsMs}${assets.initramfs.cached ? " cached" : " built"})`,
+  );
+  if (command === "prepare") return 0;
+
+  let serial = false;
+  let netns: string | null = null;
+  while (rest[0]?.startsWith("--")) {
+    const flag = rest.shift();
+    if (flag === "--") break;
+    if (flag === "--serial") serial = true;
+    else if (flag === "--netns") netns = rest.shift() ?? null;
+    else {
+      say(`kernel-lab: unknown option ${flag}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (command === "run" && rest.length === 0) {
+    say(`kernel-lab: run needs a command, e.g. run uname -r\n${USAGE}`);
+    return 2;
+  }
+  if (!["boot", "run", "bench", "shell"].includes(command)) {
+    say(`kernel-lab: unknown command ${command}\n${USAGE}`);
+    return 2;
+  }
+  const vm = await boot(assets, serial);
+  try {
+    if (command === "run") {
+      const t0 = performance.now();
+      const r = await vm.run({ netns, argv: rest });
+      const ms = (performance.now() - t0).toFixed(1);
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      say(`kernel-lab: exit ${r.code} in ${ms} ms`);
+      return r.code;
+    }
+    if (command === "bench") await bench(vm, Number(rest[0] ?? 100));
+    if (command === "shell") await shell(vm);
+    return 0;
+  } finally {
+    const t0 = performance.now();
+    await vm.close();
+    say(`kernel-lab: powered off in ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+}
+
+// Run as a script (bun/deno set import.meta.main; node + tsx: compare with argv[1]), not on import.
+const meta = import.meta as ImportMeta & { main?: boolean };
+if (meta.main === true || (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      say(`kernel-lab: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
+}
