@@ -30,8 +30,8 @@ export { recordingExecutor, type RecordingExecutor } from "./executor/recording.
 export { up, down, verify, check, status, runner, defaultStateDir, parseDuration, type Plannable } from "./runner/lab-runner.ts";
 export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./runner/options.ts";
 export type { RunEvent, EventListener } from "./runner/events.ts";
-export type { OpOutcome } from "./runner/apply.ts";
+export type { OpOutcome, Undoable } from "./runner/apply.ts";
 export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";
 export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
-export { readOwnership, journalPath, type Ownership, type JournalRecord } from "./runner/journal.ts";
+export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";

@@ -48,8 +48,8 @@ interface Failure {
   readonly stderr: string;
 }
 
-function byPhase(ops: readonly Op[]): Op[][] {
-  const phases = new Map<number, Op[]>();
+function byPhase<T extends { readonly phase: number }>(ops: readonly T[]): T[][] {
+  const phases = new Map<number, T[]>();
   for (const op of ops) {
     const list = phases.get(op.phase);
     if (list === undefined) phases.set(op.phase, [op]);
@@ -142,7 +142,7 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       }
       const round = lanes.map((l) => l[k]).filter((c): c is Chunk<Op> => c !== undefined);
       const items = round.flatMap((c) => c.items);
-      ctx.journal?.write({ t: "intent", ops: items });
+      ctx.journal?.intend(items);
       for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
       const t0 = performance.now();
       const answers = await execRound(round);
@@ -178,12 +178,15 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
   });
 }
 
+/** What undoing a step needs (a plan op, or the journal's record of one). */
+export type Undoable = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "undo" | "scope" | "summary">;
+
 /** Outcome of undoing ops. */
 export interface UndoResult {
-  /** Ops whose effect is gone. */
-  readonly undone: Op[];
-  /** Ops whose undo failed. */
-  readonly failed: { op: Op; stderr: string }[];
+  /** Steps whose effect is gone. */
+  readonly undone: Undoable[];
+  /** Steps whose undo failed. */
+  readonly failed: { op: Undoable; stderr: string }[];
 }
 
 /**
@@ -192,14 +195,14 @@ export interface UndoResult {
  * With `tolerateMissing`, "already gone" answers count as success (teardown after a crash).
  */
 export async function undoOps(
-  ops: readonly Op[],
+  ops: readonly Undoable[],
   ctx: ApplyContext,
   options: { tolerateMissing: boolean },
 ): Promise<UndoResult> {
   const deleted = new Set(ops.filter((o) => o.kind === "netns-add").map((o) => o.argv[3] as string));
-  const covered = (o: Op): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
-  const undone: Op[] = ops.filter((o) => o.undo === null || covered(o));
-  const failed: { op: Op; stderr: string }[] = [];
+  const covered = (o: Undoable): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
+  const undone: Undoable[] = ops.filter((o) => o.undo === null || covered(o));
+  const failed: { op: Undoable; stderr: string }[] = [];
   const phases = byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse();
   for (const phase of phases) {
     const steps = [...phase].reverse().map((op) => ({ ...(op.undo as Command), op }));

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { Op, PlanData } from "../plan/types.ts";
 import { holds } from "../state/facts.ts";
 import type { LiveState } from "../state/types.ts";
+import type { Undoable } from "./apply.ts";
 import type { Ownership } from "./journal.ts";
 
 /** What has to happen to make the kernel match the plan. */
@@ -19,8 +20,8 @@ export interface Convergence {
   readonly inPlace: readonly Op[];
   /** Ensure ops whose object existed before underlay (never touched, never deleted). */
   readonly foundInPlace: readonly Op[];
-  /** Owned ops to undo first: gone from the plan, or replaced. */
-  readonly remove: readonly Op[];
+  /** Owned steps to undo first: gone from the plan, or replaced. */
+  readonly remove: readonly Undoable[];
   /** Ops that will be owned after a successful apply (owned before and kept, plus those run). */
   readonly owned: readonly Op[];
 }
@@ -47,7 +48,7 @@ export function converge(
 ): Convergence {
   const ownedById = new Map(owned.ops.map((e) => [e.op.id, e.op]));
   const planIds = new Set(plan.ops.map((o) => o.id));
-  const remove: Op[] = owned.ops.filter((e) => !planIds.has(e.op.id)).map((e) => e.op);
+  const remove: Undoable[] = owned.ops.filter((e) => !planIds.has(e.op.id)).map((e) => e.op);
 
   // Endpoint namespaces to replace: an owned link inside exists but differs from the plan.
   const replace = new Set<string>();
@@ -63,7 +64,8 @@ export function converge(
 
   // Deleting an address makes the kernel drop routes that depended on it: re-establish the
   // routes of every device that loses an address (route steps use `replace`, so this is safe).
-  const touched = new Set(remove.filter((o) => o.fact.type === "addr").map((o) => (o.fact.type === "addr" ? `${o.fact.netns}\u0000${o.fact.dev}` : "")));
+  // (A removed address step's undo is `ip addr del <cidr> dev <dev>` in its namespace.)
+  const touched = new Set(remove.filter((o) => o.kind === "addr-add" && o.undo !== null).map((o) => `${o.undo?.netns ?? null}\u0000${o.undo?.argv[5] ?? ""}`));
   const routeTouched = (op: Op): boolean => op.fact.type === "route" && touched.has(`${op.fact.netns}\u0000${op.fact.dev}`);
 
   const run: Op[] = [];

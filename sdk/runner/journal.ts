@@ -9,19 +9,51 @@ import { appendFileSync, closeSync, existsSync, fdatasyncSync, mkdirSync, openSy
 import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
 import type { Op } from "../plan/types.ts";
+import { shortHash } from "../spec/names.ts";
+
+/**
+ * What the journal keeps of a step: enough to undo it, and a signature of its command and
+ * fact so a later run can tell whether the plan still asks for exactly the same thing.
+ */
+export type OwnedStep = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "undo" | "ensure" | "scope" | "summary"> & {
+  /** Signature of the step's command, input and fact. */
+  readonly sig: string;
+};
+
+/** The signature of a step: two 32-bit FNV-1a hashes of its command, input and fact. */
+export function stepSignature(op: Op): string {
+  const text = JSON.stringify([op.argv, op.input ?? null, op.fact]);
+  return `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
+}
+
+/** The journal form of a step (the argv is kept only where undo needs it: a namespace's name). */
+export function ownedStep(op: Op): OwnedStep {
+  return {
+    id: op.id,
+    kind: op.kind,
+    phase: op.phase,
+    netns: op.netns,
+    argv: op.kind === "netns-add" ? op.argv : [],
+    undo: op.undo,
+    ensure: op.ensure,
+    scope: op.scope,
+    summary: op.summary,
+    sig: stepSignature(op),
+  };
+}
 
 /** One journal record. */
 export type JournalRecord =
   | { readonly t: "begin"; readonly at: string; readonly pid: number; readonly planHash: string }
-  | { readonly t: "intent"; readonly ops: readonly Op[] }
+  | { readonly t: "intent"; readonly ops: readonly OwnedStep[] }
   | { readonly t: "done"; readonly ids: readonly string[] }
   | { readonly t: "undone"; readonly ids: readonly string[] }
   | { readonly t: "end"; readonly ok: boolean; readonly planHash: string };
 
 /** What replaying a journal yields. */
 export interface Ownership {
-  /** Ops the lab may own, in the order they were first intended; `done` = known to have run. */
-  readonly ops: readonly { readonly op: Op; readonly done: boolean }[];
+  /** Steps the lab may own, in the order they were first intended; `done` = known to have run. */
+  readonly ops: readonly { readonly op: OwnedStep; readonly done: boolean }[];
   /** Whether the last run ended successfully. */
   readonly complete: boolean;
   /** Plan hash of the last successful run, or `null`. */
@@ -41,7 +73,7 @@ export function readOwnership(stateDir: string, lab: string): Ownership {
   const path = journalPath(stateDir, lab);
   if (!existsSync(path)) return { ops: [], complete: true, planHash: null };
   const order: string[] = [];
-  const ops = new Map<string, { op: Op; done: boolean }>();
+  const ops = new Map<string, { op: OwnedStep; done: boolean }>();
   let complete = true;
   let planHash: string | null = null;
   const text = readFileSync(path, "utf8");
@@ -78,13 +110,41 @@ export function readOwnership(stateDir: string, lab: string): Ownership {
         break;
     }
   }
-  return { ops: order.filter((id) => ops.has(id)).map((id) => ops.get(id) as { op: Op; done: boolean }), complete, planHash };
+  return { ops: order.filter((id) => ops.has(id)).map((id) => ops.get(id) as { op: OwnedStep; done: boolean }), complete, planHash };
+}
+
+/** Path of a lab's teardown list (written with the compacted journal, removed when a run begins). */
+export function teardownPath(stateDir: string, lab: string): string {
+  return join(stateDir, `${lab}.down`);
+}
+
+/**
+ * The steps `down` must run for a lab whose last run completed: the owned steps that deleting
+ * the owned namespaces does not already cover. Small even for thousands of endpoints, so `down`
+ * need not read the whole journal; `covered` counts the steps those deletions take with them.
+ * `null` when there is no such list (use {@link readOwnership}).
+ */
+export function readTeardown(stateDir: string, lab: string): { readonly steps: OwnedStep[]; readonly covered: number } | null {
+  try {
+    const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as { steps?: OwnedStep[]; covered?: number };
+    return Array.isArray(rec.steps) ? { steps: rec.steps, covered: rec.covered ?? 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Owned steps that namespace deletion does not cover (what teardown actually runs). */
+export function uncovered<T extends Pick<Op, "kind" | "argv" | "scope" | "netns">>(steps: readonly T[]): T[] {
+  const owned = new Set(steps.filter((o) => o.kind === "netns-add").map((o) => o.argv[3] as string));
+  return steps.filter((o) => o.kind === "netns-add" || !((o.scope !== null && owned.has(o.scope)) || (o.netns !== null && owned.has(o.netns))));
 }
 
 /** An open journal for one run. */
 export interface Journal {
   /** Appends a record (intents are flushed to storage before the batch runs). */
   write(record: JournalRecord): void;
+  /** Appends the intent to run these steps (flushed to storage before they run). */
+  intend(ops: readonly Op[]): void;
   /** Rewrites the journal as the compact list of owned ops (atomic rename). */
   compact(owned: readonly Op[], planHash: string): void;
   /** Deletes the journal (the lab owns nothing any more). */
@@ -112,14 +172,18 @@ export function openJournal(stateDir: string, lab: string): Journal {
   let fd: number | null = openSync(path, "a");
   return {
     write(record: JournalRecord): void {
+      if (record.t === "begin") rmSync(teardownPath(stateDir, lab), { force: true });
       if (fd === null) fd = openSync(path, "a");
       appendFileSync(fd, `${JSON.stringify(record)}\n`);
       if (record.t === "intent" || record.t === "begin") fdatasyncSync(fd);
     },
+    intend(ops: readonly Op[]): void {
+      this.write({ t: "intent", ops: ops.map(ownedStep) });
+    },
     compact(owned: readonly Op[], planHash: string): void {
       const tmp = `${path}.tmp`;
       const lines = [
-        JSON.stringify({ t: "intent", ops: owned }),
+        JSON.stringify({ t: "intent", ops: owned.map(ownedStep) }),
         JSON.stringify({ t: "done", ids: owned.map((o) => o.id) }),
         JSON.stringify({ t: "end", ok: true, planHash }),
       ];
@@ -127,10 +191,15 @@ export function openJournal(stateDir: string, lab: string): Journal {
       if (fd !== null) closeSync(fd);
       renameSync(tmp, path);
       fd = openSync(path, "a");
+      const down = teardownPath(stateDir, lab);
+      const steps = uncovered(owned);
+      writeFileSync(`${down}.tmp`, JSON.stringify({ planHash, covered: owned.length - steps.length, steps: steps.map(ownedStep) }));
+      renameSync(`${down}.tmp`, down);
     },
     remove(): void {
       if (fd !== null) closeSync(fd);
       fd = null;
+      rmSync(teardownPath(stateDir, lab), { force: true });
       rmSync(path, { force: true });
     },
     close(): void {

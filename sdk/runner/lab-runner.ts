@@ -15,12 +15,12 @@ import { observe } from "../state/observe.ts";
 import { readsFor } from "../state/reads.ts";
 import type { LiveState } from "../state/types.ts";
 import type { LabSpec } from "../spec/types.ts";
-import { applyOps, undoOps, type ApplyContext, type OpOutcome } from "./apply.ts";
+import { applyOps, undoOps, type ApplyContext, type OpOutcome, type Undoable } from "./apply.ts";
 import { bounded } from "./batch.ts";
 import { capabilities } from "./capabilities.ts";
 import { converge, planHash } from "./converge.ts";
 import type { RunEvent } from "./events.ts";
-import { openJournal, readOwnership, type Ownership } from "./journal.ts";
+import { openJournal, readOwnership, readTeardown, stepSignature, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
 import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 import { preflight } from "./preflight.ts";
@@ -82,10 +82,10 @@ function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
  */
 async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: boolean, concurrency: number): Promise<{ state: LiveState; observed: Set<string | null>; trustFiles: boolean }> {
   const first = await observe(executor, [plan.host], { concurrency });
-  const vouched = new Map(owned.complete && !deep ? owned.ops.filter((e) => e.done).map((e) => [e.op.id, e.op]) : []);
+  const vouched = new Map(owned.complete && !deep ? owned.ops.filter((e) => e.done).map((e) => [e.op.id, e.op.sig]) : []);
   const same = (op: Op): boolean => {
-    const mine = vouched.get(op.id);
-    return mine !== undefined && JSON.stringify([mine.argv, mine.input, mine.fact]) === JSON.stringify([op.argv, op.input, op.fact]);
+    const sig = vouched.get(op.id);
+    return sig !== undefined && sig === stepSignature(op);
   };
   const toRead = new Set<string>();
   let trustFiles = false;
@@ -298,16 +298,19 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
   const concurrency = options.concurrency ?? 2;
   const lock = options.dryRun ? { release: noop } : await lockLab(stateDir, lab.name);
   try {
-    const owned = readOwnership(stateDir, lab.name);
-    let ops = owned.ops.map((e) => e.op);
+    // A completed lab has a small teardown list; otherwise replay the journal (and prove by marks).
+    const fast = readTeardown(stateDir, lab.name);
+    const owned = fast === null ? readOwnership(stateDir, lab.name) : { ops: fast.steps.map((op) => ({ op, done: true })), complete: true, planHash: null };
+    const covered = fast?.covered ?? 0;
+    let ops: Undoable[] = owned.ops.map((e) => e.op);
     if (owned.ops.length === 0 || !owned.complete) {
       const plan = await planFor(lab, executor);
       ops = [...ops, ...(await markedLeftovers(executor, plan.toJSON(), owned, concurrency))];
     }
-    emit({ type: "start", action: "down", lab: lab.name, total: ops.length, inPlace: 0 });
+    emit({ type: "start", action: "down", lab: lab.name, total: ops.length + covered, inPlace: 0 });
     if (options.dryRun || ops.length === 0) {
       if (!options.dryRun && owned.ops.length === 0) openJournal(stateDir, lab.name).remove();
-      return { lab: lab.name, removed: options.dryRun ? ops.length : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
+      return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
     }
     const journal = openJournal(stateDir, lab.name);
     const rb = await undoOps(ops, { executor, journal, emit, concurrency }, { tolerateMissing: true });
@@ -317,8 +320,8 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     }
     journal.remove();
     const ms = performance.now() - t0;
-    emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length, ms });
-    return { lab: lab.name, removed: rb.undone.length, ids: rb.undone.map((o) => o.id), ms };
+    emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
+    return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };
   } finally {
     lock.release();
   }

@@ -87,7 +87,7 @@ export interface DownResult {
   readonly lab: string;
   /** Steps undone (namespace deletions count once; what they contained goes with them). */
   readonly removed: number;
-  /** Ids undone. */
+  /** Ids of the steps undone one by one (steps inside deleted namespaces go with them and are only counted). */
   readonly ids: readonly string[];
   /** Wall time in ms. */
   readonly ms: number;
