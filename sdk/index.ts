@@ -35,3 +35,4 @@ export { capabilities, type Capabilities, type LinkKind } from "./runner/capabil
 export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
 export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";
+export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";
