@@ -19,6 +19,7 @@ import {
   addrAdd,
   hostsFiles,
   linkAdd,
+  linkRename,
   linkUp,
   markLink,
   netnsAdd,
@@ -165,7 +166,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       const mac = n.driver === "macvlan" && info.mode !== "passthru" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
       const link: SlaveLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
       linkOps.push(linkAdd(host, link, PHASE.links));
-      setup.push(markLink(ns, dev, mark, PHASE.endpoint, ns));
+      setup.push(linkRename(link, PHASE.endpoint), markLink(ns, dev, mark, PHASE.endpoint, ns));
       for (const a of addresses) {
         setup.push(addrAdd(ns, dev, a, PHASE.endpoint, ns));
         if (a.includes(":")) hasV6 = true;

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Op, PlanData } from "../plan/types.ts";
+import { pendingLinkName } from "../spec/names.ts";
 import { holds } from "../state/facts.ts";
 import type { LiveState } from "../state/types.ts";
 import type { Undoable } from "./apply.ts";
@@ -56,6 +57,9 @@ export function converge(
     if (op.kind !== "link-add" || op.fact.type !== "link" || op.scope === null) continue;
     if (!observed.has(op.scope) || !state.netns.has(op.scope)) continue;
     if (linkExists(state, op.fact.netns, op.fact.name) && !holds(op.fact, state)) replace.add(op.scope);
+    // A link still under its temporary name (see linkAdd: the run that made it died before the
+    // rename) would make creating it again fail with "File exists": replace that namespace too.
+    else if (linkExists(state, op.fact.netns, pendingLinkName(op.scope, op.fact.name))) replace.add(op.scope);
   }
   for (const ns of replace) {
     const nsOp = ownedById.get(`netns:${ns}`) ?? plan.ops.find((o) => o.id === `netns:${ns}`);

@@ -88,6 +88,24 @@ export function shimName(lab: string, network: string): string {
 }
 
 /**
+ * Temporary name of an endpoint link between its creation and its rename inside the endpoint
+ * namespace: `ult` + 8 hex digits (`t` is no hex digit, so it never equals a dummy parent's or a
+ * shim's name). Older kernels (Debian 12's 6.1, say; rtnetlink changed this in 2025, 6.18 looks
+ * in the target) look a new link's name up in the caller's namespace (the host), so
+ * `ip link add eth0 netns X link eth0 …` fails with "File exists" wherever the host has an
+ * `eth0`; the link is created under this name and renamed inside X. (A namespace still holding
+ * one after a killed run is replaced by the next `up`: see `converge`.)
+ *
+ * @example
+ * ```ts
+ * pendingLinkName("demo-web", "eth0"); // "ult…" — same input, same name
+ * ```
+ */
+export function pendingLinkName(netns: string, name: string): string {
+  return `ult${shortHash(`${netns}/${name}`)}`;
+}
+
+/**
  * A deterministic locally administered unicast MAC for an endpoint interface.
  *
  * @example

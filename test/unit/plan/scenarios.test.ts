@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lab, net } from "../../../sdk/index.ts";
+import { pendingLinkName } from "../../../sdk/spec/names.ts";
 import { argvLines, iface, indexOfOp, routes } from "../../support/plan-helpers.ts";
 
 describe("macvlan bridge mode (pub_net on eth0, 172.16.86.0/24)", () => {
@@ -18,10 +19,14 @@ describe("macvlan bridge mode (pub_net on eth0, 172.16.86.0/24)", () => {
   });
 
   it("creates each macvlan in place inside its namespace from the host namespace, in bridge mode", () => {
+    // Under a temporary name, renamed inside the namespace: older kernels (Debian's 6.1) refuse a
+    // new link named like one in the host namespace (the parent eth0 here) with "File exists".
+    const [t1, t2] = [pendingLinkName("doc-c1", "eth0"), pendingLinkName("doc-c2", "eth0")];
     expect(argvLines(plan, "link-add")).toEqual([
-      `doc-host ip link add eth0 netns doc-c1 link eth0 address ${iface(plan, "c1").mac} type macvlan mode bridge`,
-      `doc-host ip link add eth0 netns doc-c2 link eth0 address ${iface(plan, "c2").mac} type macvlan mode bridge`,
+      `doc-host ip link add ${t1} netns doc-c1 link eth0 address ${iface(plan, "c1").mac} type macvlan mode bridge`,
+      `doc-host ip link add ${t2} netns doc-c2 link eth0 address ${iface(plan, "c2").mac} type macvlan mode bridge`,
     ]);
+    expect(argvLines(plan).filter((l) => l.includes(" name eth0"))).toEqual([`doc-c1 ip link set dev ${t1} name eth0`, `doc-c2 ip link set dev ${t2} name eth0`]);
   });
 
   it("orders namespaces → links → addresses → up → routes", () => {
@@ -71,7 +76,7 @@ describe("ipvlan L2 (db_net_ipv on eth0, 192.168.1.0/24)", () => {
   });
 
   it("creates ipvlan mode l2 links without a MAC (they share the parent's)", () => {
-    expect(argvLines(plan, "link-add")[0]).toBe("l2-host ip link add eth0 netns l2-ipv1 link eth0 type ipvlan mode l2");
+    expect(argvLines(plan, "link-add")[0]).toBe(`l2-host ip link add ${pendingLinkName("l2-ipv1", "eth0")} netns l2-ipv1 link eth0 type ipvlan mode l2`);
     expect(iface(plan, "ipv1").mac).toBeNull();
   });
 
