@@ -335,7 +335,12 @@ export async function verify(lab: Plannable, options: VerifyOptions = {}): Promi
   const namespaces = [plan.host, ...endpointNamespaces(plan, owned)];
   const reads = readsFor(plan.ops.map((o) => o.fact));
   const state = await observe(executor, namespaces, { concurrency: options.concurrency ?? 2, files: reads.files, sysctl: reads.sysctl });
-  const facts = plan.ops.map((o) => o.fact);
+  // Steps that establish the same fact (a link's create and its rename) are checked once.
+  const seen = new Set<string>();
+  const facts = plan.ops.map((o) => o.fact).filter((f) => {
+    const k = JSON.stringify(f);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
   const diff = diffFacts(facts, state);
   const summaryOf = new Map(plan.ops.map((o) => [o.fact, o]));
   const item = (fact: (typeof facts)[number], reason: string): DriftItem => {
