@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderSteps, UnderlayError } from "../sdk/index.ts";
 import demo from "./demo-lab.ts";
+import { ensureDebianPackages, RUNTIME_PACKAGES } from "./setup/debian-packages.ts";
 import { defineTasks, type TaskContext } from "./task-runner/index.ts";
 
 /** Whether a module's source exports `main` (checked before importing: a script would run on import). */
@@ -37,6 +38,8 @@ async function delegate(ctx: TaskContext, relative: string, what: string): Promi
 
 /** The demo: plan summary, up with progress, ping matrix, verify, and teardown — always. */
 async function runDemo(ctx: TaskContext): Promise<void> {
+  // A fresh machine may lack ping (iputils-ping) and friends: install them first (as root).
+  for (const pkg of ensureDebianPackages(RUNTIME_PACKAGES, [], (line) => ctx.log(line))) ctx.log(`installed ${pkg}`);
   const plan = demo.plan();
   ctx.log(`Lab ${demo.name}: sandbox namespace ${plan.host}; networks ${plan.networks.map((n) => `${n.name} (${n.driver} ${n.mode}, ${n.subnets.map((s) => s.cidr).join(" ")}${n.internal ? ", internal" : ""})`).join(", ")}`);
   for (const e of plan.endpoints) ctx.log(`  ${e.name.padEnd(4)} ${e.interfaces.map((i) => `${i.name} ${i.network} ${i.addresses.join(" ")}`).join(", ")}`);

@@ -16,6 +16,13 @@ export interface LocalExecutorOptions {
   readonly netnsDir?: string;
   /** Called with every command before it runs (for `--verbose`). */
   readonly onCommand?: (command: Command) => void;
+  /**
+   * Fan many namespace batches out through one small `sh` per lane (default `true`): the script
+   * is a constant and names and batch lines reach it only as arguments. `false` spawns one
+   * `nsenter … ip -batch -` per namespace directly, with no shell at all (slower from a large
+   * runtime process).
+   */
+  readonly fanOut?: boolean;
 }
 
 /** The argv actually spawned for a command: `nsenter --net=… -- argv` inside a namespace. */
@@ -49,6 +56,8 @@ export const FAN_OUT_SCRIPT = [
 
 /** At most this many bytes of batch text go to one fan-out process (argument space is limited). */
 const FAN_OUT_MAX_BYTES = 512 * 1024;
+/** At most this many namespaces go to one fan-out process, so each result's time is its own group's. */
+const FAN_OUT_MAX_NAMESPACES = 64;
 
 /** `ip [-flag…] -batch -` with input: what the fan-out can run (flags are plain option words). */
 function batchFlags(c: Command): string[] | null {
@@ -101,7 +110,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
           const args: string[] = [];
           const part: number[] = [];
           let bytes = 0;
-          while (from < group.length && (part.length === 0 || bytes < FAN_OUT_MAX_BYTES)) {
+          while (from < group.length && (part.length === 0 || (bytes < FAN_OUT_MAX_BYTES && part.length < FAN_OUT_MAX_NAMESPACES))) {
             const i = group[from++] as number;
             const c = commands[i] as Command;
             const text = (c.input ?? "").replace(/\n+$/, "");
@@ -110,10 +119,13 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
             part.push(i);
             bytes += text.length + 64;
           }
+          const t0 = performance.now();
           const r = await executor.run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...args] });
+          const ms = (performance.now() - t0) / part.length;
           const parsed = parseFanOut(r.stdout, part.length);
           part.forEach((i, k) => {
-            results[i] = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+            const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+            results[i] = { ...one, ms };
           });
         }
       };
@@ -159,5 +171,9 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
       });
     },
   };
+  if (options.fanOut === false) {
+    const { runMany: _fanOut, ...direct } = executor;
+    return direct;
+  }
   return executor;
 }

@@ -13,6 +13,8 @@ export interface ExecResult {
   readonly stdout: string;
   /** Standard error. */
   readonly stderr: string;
+  /** Milliseconds this command took, when an executor can tell it apart from others run with it (`runMany`). */
+  readonly ms?: number;
 }
 
 /**

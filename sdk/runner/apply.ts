@@ -146,11 +146,13 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
       const t0 = performance.now();
       const answers = await execRound(round);
-      const ms = (performance.now() - t0) / Math.max(1, items.length);
+      const roundMs = (performance.now() - t0) / Math.max(1, items.length);
       for (let i = 0; i < round.length; i++) {
         const c = round[i] as Chunk<Op>;
-        const r = await retryBusyMac(c, answers[i] as ExecResult);
-        settle(c, r, ms);
+        const answer = answers[i] as ExecResult;
+        const r = await retryBusyMac(c, answer);
+        // A step's time: its own process's share when the executor can tell (fan-out), else the round's.
+        settle(c, r, answer.ms === undefined ? roundMs : answer.ms / c.items.length);
       }
     }
     if (run.failure !== null || run.aborted) break;

@@ -126,11 +126,37 @@ export function teardownPath(stateDir: string, lab: string): string {
  */
 export function readTeardown(stateDir: string, lab: string): { readonly steps: OwnedStep[]; readonly covered: number } | null {
   try {
-    const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as { steps?: OwnedStep[]; covered?: number };
-    return Array.isArray(rec.steps) ? { steps: rec.steps, covered: rec.covered ?? 0 } : null;
+    const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as TeardownFile;
+    if (!Array.isArray(rec.steps) || !Array.isArray(rec.namespaces)) return null;
+    const namespaces = rec.namespaces.flatMap(([phase, names]) => names.map((name: string) => namespaceStep(name, phase)));
+    return { steps: [...namespaces, ...rec.steps], covered: rec.covered ?? 0 };
   } catch {
     return null;
   }
+}
+
+/** The teardown file: owned namespaces as plain names per phase (thousands of them stay small), other steps in full. */
+interface TeardownFile {
+  readonly planHash: string;
+  readonly covered: number;
+  readonly namespaces: readonly (readonly [number, readonly string[]])[];
+  readonly steps: readonly OwnedStep[];
+}
+
+/** The owned step that created namespace `name` (what teardown needs of it). */
+function namespaceStep(name: string, phase: number): OwnedStep {
+  return {
+    id: `netns:${name}`,
+    kind: "netns-add",
+    phase,
+    netns: null,
+    argv: ["ip", "netns", "add", name],
+    undo: { netns: null, argv: ["ip", "netns", "del", name] },
+    ensure: false,
+    scope: null,
+    summary: `create namespace ${name}`,
+    sig: "",
+  };
 }
 
 /** Owned steps that namespace deletion does not cover (what teardown actually runs). */
@@ -193,7 +219,15 @@ export function openJournal(stateDir: string, lab: string): Journal {
       fd = openSync(path, "a");
       const down = teardownPath(stateDir, lab);
       const steps = uncovered(owned);
-      writeFileSync(`${down}.tmp`, JSON.stringify({ planHash, covered: owned.length - steps.length, steps: steps.map(ownedStep) }));
+      const byPhase = new Map<number, string[]>();
+      for (const o of steps) if (o.kind === "netns-add") byPhase.set(o.phase, [...(byPhase.get(o.phase) ?? []), o.argv[3] as string]);
+      const file: TeardownFile = {
+        planHash,
+        covered: owned.length - steps.length,
+        namespaces: [...byPhase.entries()],
+        steps: steps.filter((o) => o.kind !== "netns-add").map(ownedStep),
+      };
+      writeFileSync(`${down}.tmp`, JSON.stringify(file));
       renameSync(`${down}.tmp`, down);
     },
     remove(): void {

@@ -312,9 +312,12 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
       if (!options.dryRun && owned.ops.length === 0) openJournal(stateDir, lab.name).remove();
       return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
     }
+    // No journal records while tearing down: on success the journal goes; after a crash half-way,
+    // the next down replays it and finds what is left ("already gone" counts as done).
     const journal = openJournal(stateDir, lab.name);
-    const rb = await undoOps(ops, { executor, journal, emit, concurrency }, { tolerateMissing: true });
+    const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
     if (rb.failed.length > 0) {
+      if (rb.undone.length > 0) journal.write({ t: "undone", ids: rb.undone.map((o) => o.id) });
       journal.close();
       throw new UnderlayError("ROLLBACK_FAILED", `down of lab ${lab.name} left ${rb.failed.length} object(s): ${rb.failed.map((f) => `${f.op.id} (${f.stderr})`).join("; ")} — fix the cause and run down again`, { rolledBack: false });
     }

@@ -94,8 +94,10 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
       problems.push({ path: op.id, message: `namespace ${op.argv[3]} already exists and is not this lab's — delete it or rename the endpoint/lab` });
     }
     if ((op.kind === "parent-add" || op.kind === "shim-add") && op.fact.type === "link" && hostLinks.has(op.fact.name)) {
+      // Ours if it carries the mark, or if the journal says this lab created it (an up that died
+      // between creating and marking it).
       const l = hostLinks.get(op.fact.name);
-      if (l?.alias !== plan.mark) problems.push({ path: op.id, message: `link ${op.fact.name} already exists and is not this lab's — rename or remove it` });
+      if (l?.alias !== plan.mark && !ownedIds.has(op.id)) problems.push({ path: op.id, message: `link ${op.fact.name} already exists and is not this lab's — rename or remove it` });
     }
   }
   if (problems.length > 0) {

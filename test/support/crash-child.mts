@@ -25,7 +25,7 @@ const slow: Executor = {
 };
 
 if (action === "up") {
-  await l.up({ executor: slow, stateDir, handleSignals: false, onEvent: (e) => { if (e.type === "op-done") console.log(`done ${e.id}`); } });
+  await l.up({ executor: slow, stateDir, handleSignals: process.env.UL_SIGNALS === "1", onEvent: (e) => { if (e.type === "op-done") console.log(`done ${e.id}`); } });
   console.log("UP-OK");
 } else if (action === "verify") {
   const r = await l.verify({ stateDir, throwOnDrift: false });
