@@ -18,7 +18,8 @@ export function netnsAdd(name: string, phase: number, ensure: boolean): Op {
     id: `netns:${name}`,
     kind: "netns-add",
     phase,
-    ...cmd(null, ["ip", "netns", "add", name]),
+    netns: null,
+    argv: ["ip", "netns", "add", name],
     undo: cmd(null, ["ip", "netns", "del", name]),
     ensure,
     scope: null,
@@ -39,7 +40,8 @@ export function sysctlNoRa(netns: string, phase: number): Op {
     id: `sysctl:${netns}`,
     kind: "sysctl",
     phase,
-    ...cmd(netns, ["sysctl", "-q", "-w", ...keys]),
+    netns: netns,
+    argv: ["sysctl", "-q", "-w", ...keys],
     undo: null,
     ensure: false,
     scope: netns,
@@ -54,7 +56,8 @@ export function parentAdd(netns: Ns, name: string, kind: string, phase: number, 
     id: `parent:${name}`,
     kind: "parent-add",
     phase,
-    ...cmd(netns, ["ip", "link", "add", name, "type", kind]),
+    netns: netns,
+    argv: ["ip", "link", "add", name, "type", kind],
     undo: cmd(netns, ["ip", "link", "del", name]),
     ensure: false,
     scope: netns,
@@ -69,7 +72,8 @@ export function vlanEnsure(netns: Ns, name: string, base: string, vid: number, p
     id: `vlan:${name}`,
     kind: "vlan-ensure",
     phase,
-    ...cmd(netns, ["ip", "link", "add", "link", base, "name", name, "type", "vlan", "id", String(vid)]),
+    netns: netns,
+    argv: ["ip", "link", "add", "link", base, "name", name, "type", "vlan", "id", String(vid)],
     undo: cmd(netns, ["ip", "link", "del", name]),
     ensure: true,
     scope: null,
@@ -84,7 +88,8 @@ export function markLink(netns: Ns, name: string, mark: string, phase: number, s
     id: `mark:${netns ?? "-"}:${name}`,
     kind: "link-set",
     phase,
-    ...cmd(netns, ["ip", "link", "set", "dev", name, "alias", mark]),
+    netns: netns,
+    argv: ["ip", "link", "set", "dev", name, "alias", mark],
     undo: null,
     ensure: false,
     scope,
@@ -100,7 +105,8 @@ export function linkUp(netns: Ns, name: string, phase: number, scope: Ns, depend
     id: `up:${netns ?? "-"}:${name}`,
     kind: "link-set",
     phase,
-    ...cmd(netns, ["ip", "link", "set", "dev", name, "up"]),
+    netns: netns,
+    argv: ["ip", "link", "set", "dev", name, "up"],
     undo: scope === null ? cmd(netns, ["ip", "link", "set", "dev", name, "down"]) : null,
     ensure: false,
     scope,
@@ -160,40 +166,50 @@ export function slaveAttrs(link: SlaveLink): Record<string, string | number> {
  * (Found by the kernel lab on Debian's 6.1; 6.18 checks the target namespace.) The same
  * two-step create-then-rename is what Docker and the CNI plugins do.
  */
-export function linkAdd(host: Ns, link: SlaveLink, phase: number): Op {
-  const pending = pendingLinkName(link.target, link.name);
-  return {
-    id: `link:${link.target}:${link.name}`,
-    kind: "link-add",
-    phase,
-    ...cmd(host, slaveArgv({ ...link, name: pending }, true)),
-    // Undone before the rename ran (a failed step right after it); afterwards the rename's undo
-    // removes the link and this one finds nothing ("already gone" is fine when undoing).
-    undo: cmd(link.target, ["ip", "link", "del", pending]),
-    ensure: false,
-    scope: link.target,
-    fact: { type: "link", netns: link.target, name: link.name, kind: link.driver, attrs: slaveAttrs(link) },
-    summary: `create ${link.driver} ${link.name} in ${link.target} on ${link.parent} (${link.mode}${link.flag === null ? "" : ` ${link.flag}`})`,
-  };
+export function linkAdd(host: Ns, link: SlaveLink, phase: number, mark: string): Op {
+  return linkSteps(host, link, phase, mark)[0];
 }
 
 /**
- * Gives an endpoint link created by {@link linkAdd} its real name, inside its namespace (the
- * first line of the namespace's batch). Same fact as the link it names: both run, or neither.
+ * Gives an endpoint link created by {@link linkAdd} its real name and the lab's ownership mark,
+ * inside its namespace, in one line (the first of the namespace's batch). Same fact as the link
+ * it names: both run, or neither.
  */
-export function linkRename(link: SlaveLink, phase: number): Op {
+export function linkRename(link: SlaveLink, phase: number, mark: string): Op {
+  return linkSteps(null, link, phase, mark)[1];
+}
+
+/** Both steps of an endpoint link — created in place under a temporary name, then named and marked — sharing one fact. */
+export function linkSteps(host: Ns, link: SlaveLink, phase: { readonly add: number; readonly rename: number } | number, mark: string): [Op, Op] {
   const pending = pendingLinkName(link.target, link.name);
-  return {
-    id: `rename:${link.target}:${link.name}`,
-    kind: "link-set",
-    phase,
-    ...cmd(link.target, ["ip", "link", "set", "dev", pending, "name", link.name]),
-    undo: cmd(link.target, ["ip", "link", "del", link.name]),
+  const fact: Fact = { type: "link", netns: link.target, name: link.name, kind: link.driver, attrs: { ...slaveAttrs(link), alias: mark } };
+  const add: Op = {
+    id: `link:${link.target}:${link.name}`,
+    kind: "link-add",
+    phase: typeof phase === "number" ? phase : phase.add,
+    netns: host,
+    argv: slaveArgv({ ...link, name: pending }, true),
+    // Undone before the rename ran (a failed step right after it); afterwards the rename's undo
+    // removes the link and this one finds nothing ("already gone" is fine when undoing).
+    undo: { netns: link.target, argv: ["ip", "link", "del", pending] },
     ensure: false,
     scope: link.target,
-    fact: { type: "link", netns: link.target, name: link.name, kind: link.driver, attrs: slaveAttrs(link) },
-    summary: `name ${link.name} in ${link.target} (created as ${pending})`,
+    fact,
+    summary: `create ${link.driver} ${link.name} in ${link.target} on ${link.parent} (${link.mode}${link.flag === null ? "" : ` ${link.flag}`})`,
   };
+  const rename: Op = {
+    id: `rename:${link.target}:${link.name}`,
+    kind: "link-set",
+    phase: typeof phase === "number" ? phase : phase.rename,
+    netns: link.target,
+    argv: ["ip", "link", "set", "dev", pending, "name", link.name, "alias", mark],
+    undo: { netns: link.target, argv: ["ip", "link", "del", link.name] },
+    ensure: false,
+    scope: link.target,
+    fact,
+    summary: `name ${link.name} in ${link.target} (created as ${pending}) and mark it ${mark}`,
+  };
+  return [add, rename];
 }
 
 /** Creates a host-access shim link in the host namespace. */
@@ -202,7 +218,8 @@ export function shimAdd(host: Ns, link: SlaveLink, phase: number): Op {
     id: `shim:${link.name}`,
     kind: "shim-add",
     phase,
-    ...cmd(host, slaveArgv(link, false)),
+    netns: host,
+    argv: slaveArgv(link, false),
     undo: cmd(host, ["ip", "link", "del", link.name]),
     ensure: false,
     scope: null,
@@ -220,7 +237,8 @@ export function addrAdd(netns: Ns, dev: string, cidr: string, phase: number, sco
     id: `addr:${netns ?? "-"}:${dev}:${cidr}`,
     kind: "addr-add",
     phase,
-    ...cmd(netns, argv),
+    netns: netns,
+    argv: argv,
     undo: scope === null ? cmd(netns, ["ip", "addr", "del", cidr, "dev", dev]) : cmd(netns, ["ip", "addr", "del", cidr, "dev", dev]),
     ensure: false,
     scope,
@@ -245,7 +263,8 @@ export function routeAdd(netns: Ns, family: 4 | 6, dst: string, dev: string, via
     kind: "route-add",
     phase,
     // `replace` is idempotent: re-running after the kernel dropped (or kept) a route is safe.
-    ...cmd(netns, ["ip", ...fam, "route", "replace", ...tail]),
+    netns: netns,
+    argv: ["ip", ...fam, "route", "replace", ...tail],
     undo: cmd(netns, ["ip", ...fam, "route", "del", ...tail]),
     ensure: false,
     scope,
@@ -270,7 +289,9 @@ export function hostsFiles(namespaces: readonly string[], content: string, phase
     id: `hosts:${shortHash(dirs.join("\n"))}`,
     kind: "hosts-file",
     phase,
-    ...cmd(null, ["sh", "-c", HOSTS_WRITE_SCRIPT, "underlay-hosts", ...dirs], content),
+    netns: null,
+    argv: ["sh", "-c", HOSTS_WRITE_SCRIPT, "underlay-hosts", ...dirs],
+    input: content,
     undo: cmd(null, ["sh", "-c", HOSTS_REMOVE_SCRIPT, "underlay-hosts", ...dirs]),
     ensure: false,
     scope: null,

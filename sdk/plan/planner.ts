@@ -18,8 +18,7 @@ import { labNetworks, usesDummyParent, validateLab } from "../spec/validate.ts";
 import {
   addrAdd,
   hostsFiles,
-  linkAdd,
-  linkRename,
+  linkSteps,
   linkUp,
   markLink,
   netnsAdd,
@@ -165,8 +164,9 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       // Passthru hands the parent (and its MAC) to the endpoint; ipvlan shares the parent's MAC.
       const mac = n.driver === "macvlan" && info.mode !== "passthru" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
       const link: SlaveLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
-      linkOps.push(linkAdd(host, link, PHASE.links));
-      setup.push(linkRename(link, PHASE.endpoint), markLink(ns, dev, mark, PHASE.endpoint, ns));
+      const [add, rename] = linkSteps(host, link, { add: PHASE.links, rename: PHASE.endpoint }, mark);
+      linkOps.push(add);
+      setup.push(rename);
       for (const a of addresses) {
         setup.push(addrAdd(ns, dev, a, PHASE.endpoint, ns));
         if (a.includes(":")) hasV6 = true;

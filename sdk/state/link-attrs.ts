@@ -26,6 +26,7 @@ export const LINK_ATTRS = {
   mac: "link-layer address, compared case-insensitively",
   vlanId: "802.1Q VLAN id (info_data.id)",
   vlanProtocol: "VLAN protocol (802.1Q or 802.1ad), compared case-insensitively",
+  alias: "interface alias (ifalias): underlay's ownership mark",
 } as const;
 
 /** A supported `attrs` key of a `link` fact. */
@@ -73,6 +74,8 @@ function compare(key: LinkAttrKey, link: LinkState, netns: string | null, expect
       return link.mac === want.toLowerCase() ? null : `mac is ${link.mac}, plan says ${want.toLowerCase()}`;
     case "vlanId":
       return link.vlanId === Number(expected) ? null : `vlan id is ${link.vlanId ?? "not set"}, plan says ${want}`;
+    case "alias":
+      return link.alias === want ? null : `alias is ${link.alias === undefined ? "not set" : JSON.stringify(link.alias)}, plan says ${JSON.stringify(want)}`;
     case "vlanProtocol":
       return link.vlanProtocol?.toLowerCase() === want.toLowerCase() ? null : `vlan protocol is ${link.vlanProtocol ?? "not set"}, plan says ${want}`;
     case "parent":

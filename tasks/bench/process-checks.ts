@@ -17,22 +17,26 @@ export function runtimeArgv(runtime: "bun" | "node" | "deno", file: string, args
   return [process.execPath.endsWith("node") ? process.execPath : "node", "--import", "tsx", file, ...args];
 }
 
-/** Peak memory of planning 10,000 endpoints: max RSS of a fresh process minus its RSS before planning, in MB. */
+/** Peak memory of planning 10,000 endpoints: the process's peak RSS (VmHWM) minus its RSS before planning, in MB. */
 export function planMemory(runtime: "bun" | "node"): { readonly baselineMB: number; readonly peakMB: number; readonly deltaMB: number; readonly planMs: number } {
   const dir = mkdtempSync(join(tmpdir(), "underlay-bench-"));
   try {
     const file = join(dir, "plan-memory.ts");
     writeFileSync(
       file,
-      `import { benchLab } from ${JSON.stringify(join(root, "tasks/bench/underlay-run.ts"))};
+      `import { readFileSync } from "node:fs";
+import { benchLab } from ${JSON.stringify(join(root, "tasks/bench/underlay-run.ts"))};
+// VmHWM (peak RSS of this address space): ru_maxrss would carry over the parent's peak across exec.
+const hwm = () => Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
 const l = benchLab("ubm", 10000);
 l.spec();
 const before = process.memoryUsage().rss;
+if (hwm() > before * 1.5) throw new Error("peak RSS already far above the current RSS before planning");
 const t0 = performance.now();
 const p = l.plan();
 const ms = performance.now() - t0;
 if (p.ops.length < 10000) throw new Error("short plan");
-const peak = process.resourceUsage().maxRSS * 1024;
+const peak = hwm();
 console.log(JSON.stringify({ before, peak, ms }));`,
     );
     const [cmd, ...args] = runtimeArgv(runtime, file);

@@ -44,7 +44,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
     expect(r.stdout).toContain(`underlay plan — lab ${u} (host namespace ${u}-h, sandbox)`);
     expect(r.stdout).toContain(`  + create namespace ${u}-h`);
     expect(r.stdout).toContain(`  + add 192.168.70.10/24 to eth0 in ${u}-a`);
-    expect(r.stdout).toMatch(new RegExp(`Lab ${u}: 42 to add, 0 to change, 0 to remove\\.`));
+    expect(r.stdout).toMatch(new RegExp(`Lab ${u}: 37 to add, 0 to change, 0 to remove\\.`));
     expect(r.stdout).toContain(`a [netns ${u}-a]`);
   });
 
@@ -55,7 +55,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
     const doc = JSON.parse(a.stdout) as { lab: string; host: string; sandbox: boolean; ops: { id: string }[] };
     expect(a.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     expect(doc).toMatchObject({ lab: u, host: `${u}-h`, sandbox: true });
-    expect(doc.ops).toHaveLength(42);
+    expect(doc.ops).toHaveLength(37);
     expect(sh.code).toBe(0);
     expect(sh.stdout.startsWith("#!")).toBe(true);
     expect(sh.stdout).toContain(`ip netns add ${u}-a`);
@@ -65,7 +65,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
     const r = await cli(["plan", file], { stateDir: state, asUid: 65534, env: { HOME: "/tmp" } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("not running as root, so the live state cannot be read");
-    expect(r.stdout).toMatch(new RegExp(`Lab ${u}: 42 to add`));
+    expect(r.stdout).toMatch(new RegExp(`Lab ${u}: 37 to add`));
   });
 
   it("up (--json) streams NDJSON events, then a result; a second up changes nothing", async () => {
@@ -73,9 +73,9 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const events = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; changed?: number; ok?: boolean });
-    expect(events[0]).toMatchObject({ type: "start", action: "up", total: 42 });
-    expect(events.filter((e) => e.type === "op-done")).toHaveLength(42);
-    expect(events.at(-1)).toMatchObject({ type: "result", ok: true, changed: 42 });
+    expect(events[0]).toMatchObject({ type: "start", action: "up", total: 37 });
+    expect(events.filter((e) => e.type === "op-done")).toHaveLength(37);
+    expect(events.at(-1)).toMatchObject({ type: "result", ok: true, changed: 37 });
     const again = await run("up", file);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Lab ${u} is up: no changes`);
@@ -84,7 +84,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
   it("status says up; verify exits 0", async () => {
     const s = await run("status", file);
     expect(s.code).toBe(0);
-    expect(s.stdout).toContain(`Lab ${u}: up — 42 steps in place, 0 missing, 42 owned by its journal (last run complete).`);
+    expect(s.stdout).toContain(`Lab ${u}: up — 37 steps in place, 0 missing, 37 owned by its journal (last run complete).`);
     const v = await run("verify", file);
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(new RegExp(`✓ lab ${u} matches its plan \\(\\d+ facts checked\\)\\.`));
@@ -98,7 +98,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
     expect(v.stdout).toContain("Run `underlay up` with the same lab file to converge.");
     const p = await run("plan", file);
     expect(p.stdout).toContain(`  + add 192.168.70.10/24 to eth0 in ${u}-a`);
-    expect(p.stdout).toMatch(new RegExp(`Lab ${u}: 2 to add, 0 to change, 0 to remove, 40 already in place\\.`));
+    expect(p.stdout).toMatch(new RegExp(`Lab ${u}: 2 to add, 0 to change, 0 to remove, 35 already in place\\.`));
     const up = await run("up", file);
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/\[1\/2\] ✓ add 192\.168\.70\.10\/24 to eth0 in \S+ {2}\d+(\.\d)? ms/);
@@ -132,7 +132,7 @@ export default lab(${JSON.stringify(u)}, { host: ${JSON.stringify(`${u}-h`)}, sa
   it("down removes everything; a second down is a no-op", async () => {
     const r = await run("down", file);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`Lab ${u} is down: 42 steps undone`));
+    expect(r.stdout).toMatch(new RegExp(`Lab ${u} is down: 37 steps undone`));
     expect(residue(u, state)).toEqual([]);
     expect(existsSync(join(state, `${u}.journal`))).toBe(false);
     const again = await run("down", file);

@@ -145,11 +145,11 @@ describe.runIf(requireRoot("CLI demo"))("npm run demo", () => {
     const r = await cli(["run", "demo"], { stateDir: state, cwd: REPO });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Lab demo: 42 to add, 0 to change, 0 to remove.");
-    expect(r.stdout).toMatch(/\[ 1\/42\] ✓ create namespace demo-host {2}\d/);
+    expect(r.stdout).toContain("Lab demo: 37 to add, 0 to change, 0 to remove.");
+    expect(r.stdout).toMatch(/\[ 1\/37\] ✓ create namespace demo-host {2}\d/);
     expect(r.stdout).toMatch(/^web\s+✓·\s+✓·\s*$/m);
     expect(r.stdout).toMatch(/verify: the kernel matches the plan \(\d+ facts checked\)/);
-    expect(r.stdout).toContain("torn down: 42 steps undone");
+    expect(r.stdout).toContain("torn down: 37 steps undone");
     expect(r.stdout).toContain("✓ run demo: 1 task in");
     expect(residue("demo-", state)).toEqual([]);
   });

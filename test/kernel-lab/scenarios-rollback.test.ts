@@ -114,8 +114,7 @@ describe.runIf(ready)("kernel lab: rollback at every step (Debian kernel under q
       const added = grown.plan().ops.filter((o) => !old.has(o.id));
       expect(added.map((o) => o.id)).toEqual([
         `link:${name}-x:eth1`,
-        `rename:${name}-x:eth1`,
-        `mark:${name}-x:eth1`,
+        `rename:${name}-x:eth1`, // names the link and sets the ownership mark in one line
         `addr:${name}-x:eth1:10.8.2.20/24`,
         `up:${name}-x:eth1`,
       ]);

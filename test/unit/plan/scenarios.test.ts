@@ -26,7 +26,7 @@ describe("macvlan bridge mode (pub_net on eth0, 172.16.86.0/24)", () => {
       `doc-host ip link add ${t1} netns doc-c1 link eth0 address ${iface(plan, "c1").mac} type macvlan mode bridge`,
       `doc-host ip link add ${t2} netns doc-c2 link eth0 address ${iface(plan, "c2").mac} type macvlan mode bridge`,
     ]);
-    expect(argvLines(plan).filter((l) => l.includes(" name eth0"))).toEqual([`doc-c1 ip link set dev ${t1} name eth0`, `doc-c2 ip link set dev ${t2} name eth0`]);
+    expect(argvLines(plan).filter((l) => l.includes(" name eth0"))).toEqual([`doc-c1 ip link set dev ${t1} name eth0 alias underlay:doc`, `doc-c2 ip link set dev ${t2} name eth0 alias underlay:doc`]);
   });
 
   it("orders namespaces → links → addresses → up → routes", () => {
