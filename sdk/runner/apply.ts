@@ -208,7 +208,8 @@ export async function undoOps(
   const phases = byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse();
   for (const phase of phases) {
     const steps = [...phase].reverse().map((op) => ({ ...(op.undo as Command), op }));
-    const lanes = chunk(steps);
+    // Undo batches are not split: deleting 1,000 namespaces is one process (`-force` goes on past errors).
+    const lanes = chunk(steps, Number.POSITIVE_INFINITY);
     await bounded(
       lanes.map((lane) => async () => {
         for (const c of lane) {

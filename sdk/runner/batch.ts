@@ -46,7 +46,7 @@ export function batchLine(c: Command): string {
  * // one chunk: ip -batch - with two lines, run in namespace a
  * ```
  */
-export function chunk<T extends Command>(commands: readonly T[]): Chunk<T>[][] {
+export function chunk<T extends Command>(commands: readonly T[], maxLines: number = MAX_BATCH_LINES): Chunk<T>[][] {
   const byNs = new Map<string | null, T[]>();
   for (const c of commands) {
     const list = byNs.get(c.netns);
@@ -69,7 +69,7 @@ export function chunk<T extends Command>(commands: readonly T[]): Chunk<T>[][] {
     };
     for (const c of list) {
       if (isIp(c)) {
-        if (run.length >= MAX_BATCH_LINES) flush();
+        if (run.length >= maxLines) flush();
         run.push(c);
       } else {
         flush();
