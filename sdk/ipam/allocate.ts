@@ -12,6 +12,7 @@ import { familyName, type Family } from "./address.ts";
 import { pickDefaultSubnet } from "./default-pools.ts";
 import { distinctNetworks } from "./lab-networks.ts";
 import { findOverlaps, type PlacedSubnet } from "./overlaps.ts";
+import { flat } from "../spec/flat.ts";
 import { SubnetPool } from "./pool.ts";
 import { placeStatics, type NetState, type Slot } from "./static-addresses.ts";
 import { checkSubnet } from "./subnet-check.ts";
@@ -143,7 +144,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
         for (const pool of pools) {
           const a = pool.allocate();
           if (a !== null) {
-            slot[family] = `${a}/${pool.prefix}`;
+            slot[family] = flat`${a}/${pool.prefix}`;
             gateways.set(slot[family] as string, pool.gateway);
             break;
           }

@@ -3,6 +3,7 @@
  * reporting addresses outside every subnet, on reserved addresses, or used twice.
  * @module
  */
+import { flat } from "../spec/flat.ts";
 import type { Issue } from "../errors.ts";
 import type { NetworkSpec } from "../spec/types.ts";
 import { familyName, parseIp, type Family } from "./address.ts";
@@ -79,7 +80,7 @@ export function placeStatics(
     if (what === "free") {
       pool.reserve(ip);
       holders.set(`${n.name}|${ip}`, endpoint);
-      slot[family] = `${ip}/${pool.prefix}`;
+      slot[family] = flat`${ip}/${pool.prefix}`;
       gateways?.set(slot[family] as string, pool.gateway);
     } else if (what === "used") {
       const other = holders.get(`${n.name}|${ip}`) ?? "another endpoint";

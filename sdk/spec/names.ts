@@ -4,6 +4,7 @@
  * ownership marks).
  * @module
  */
+import { flat } from "./flat.ts";
 
 /** Linux limits interface names to 15 bytes (IFNAMSIZ − 1); underlay applies it to namespaces too. */
 export const MAX_NAME_BYTES = 15;
@@ -56,12 +57,12 @@ export function parseVlanParent(parent: string): VlanParent | null {
 
 /** The ownership mark (ifalias) of every link a lab creates: `underlay:<lab>`. */
 export function ownershipMark(lab: string): string {
-  return `underlay:${lab}`;
+  return flat`underlay:${lab}`;
 }
 
 /** Default namespace of an endpoint: `<lab>-<endpoint>`. */
 export function endpointNetns(lab: string, endpoint: string): string {
-  return `${lab}-${endpoint}`;
+  return flat`${lab}-${endpoint}`;
 }
 
 /**
@@ -79,12 +80,12 @@ export function shortHash(text: string): string {
 
 /** Name of the dummy parent a lab creates for an internal network: `ul` + 8 hex digits. */
 export function dummyParentName(lab: string, network: string): string {
-  return `ul${shortHash(`${lab}/${network}`)}`;
+  return flat`ul${shortHash(`${lab}/${network}`)}`;
 }
 
 /** Name of a host-access shim link: `ulh` + 8 hex digits unless the user names it. */
 export function shimName(lab: string, network: string): string {
-  return `ulh${shortHash(`${lab}/${network}/host`)}`;
+  return flat`ulh${shortHash(`${lab}/${network}/host`)}`;
 }
 
 /**
@@ -102,7 +103,7 @@ export function shimName(lab: string, network: string): string {
  * ```
  */
 export function pendingLinkName(netns: string, name: string): string {
-  return `ult${shortHash(`${netns}/${name}`)}`;
+  return flat`ult${shortHash(`${netns}/${name}`)}`;
 }
 
 /**
