@@ -173,3 +173,32 @@ export function ipInCidr(ip: ParsedIp, cidr: ParsedCidr): boolean {
 export function familyName(family: Family): "IPv4" | "IPv6" {
   return family === 4 ? "IPv4" : "IPv6";
 }
+
+/**
+ * Whether two CIDRs given as text overlap (host bits allowed, as on an interface address);
+ * `false` when either does not parse or the families differ.
+ *
+ * @example
+ * ```ts
+ * cidrTextsOverlap("192.168.1.0/24", "192.168.1.250/24"); // true
+ * ```
+ */
+export function cidrTextsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return x !== null && y !== null && cidrsOverlap(x, y);
+}
+
+/**
+ * Whether an address given as text lies in a CIDR given as text; `false` when either does not parse.
+ *
+ * @example
+ * ```ts
+ * ipTextInCidr("10.1.214.10", "10.1.214.0/24"); // true
+ * ```
+ */
+export function ipTextInCidr(ip: string, cidr: string): boolean {
+  const a = parseIp(ip);
+  const c = parseCidr(cidr);
+  return a !== null && c !== null && ipInCidr(a, c);
+}

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-export { cidrContains, cidrsOverlap, formatIp, parseCidr, parseIp } from "./address.ts";
+export { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipTextInCidr, parseCidr, parseIp } from "./address.ts";
 export type { Family, ParsedCidr, ParsedIp } from "./address.ts";
 export { allocateLab } from "./allocate.ts";
 export type { LabAddressing } from "./allocate.ts";

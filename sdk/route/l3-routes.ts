@@ -5,8 +5,8 @@
  * small lab-like object the runner can apply, verify and undo on any executor.
  * @module
  */
-import { Address4, Address6 } from "ip-address";
 import { UnderlayError, type Issue } from "../errors.ts";
+import { cidrTextsOverlap, ipTextInCidr } from "../ipam/address.ts";
 import type { NetworkBuilder } from "../builder/network.ts";
 import { Plan } from "../plan/plan.ts";
 import { PHASE } from "../plan/phases.ts";
@@ -42,23 +42,6 @@ function is6(s: string): boolean {
   return s.includes(":");
 }
 
-function inside(ip: string, cidr: string): boolean {
-  if (is6(ip) !== is6(cidr)) return false;
-  return is6(ip) ? new Address6(ip).isInSubnet(new Address6(cidr)) : new Address4(ip).isInSubnet(new Address4(cidr));
-}
-
-function overlap(a: string, b: string): boolean {
-  if (is6(a) !== is6(b)) return false;
-  if (is6(a)) {
-    const x = new Address6(a);
-    const y = new Address6(b);
-    return x.isInSubnet(y) || y.isInSubnet(x);
-  }
-  const x = new Address4(a);
-  const y = new Address4(b);
-  return x.isInSubnet(y) || y.isInSubnet(x);
-}
-
 function specOf(n: NetworkBuilder | NetworkSpec): NetworkSpec {
   return "spec" in n && typeof n.spec === "function" ? n.spec() : (n as NetworkSpec);
 }
@@ -92,16 +75,16 @@ export function l3Routes(network: NetworkBuilder | NetworkSpec, options: RouteOp
       continue;
     }
     for (const own of options.peerOwn ?? []) {
-      if (overlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's own subnet ${own} — the peer would route its own addresses away; pick another subnet` });
+      if (cidrTextsOverlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's own subnet ${own} — the peer would route its own addresses away; pick another subnet` });
     }
     for (const own of options.peerConnected ?? []) {
-      if (overlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's connected subnet ${own} — pick another subnet` });
+      if (cidrTextsOverlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's connected subnet ${own} — pick another subnet` });
     }
     routes.push(options.dev === undefined ? { dst: s.cidr, via } : { dst: s.cidr, via, dev: options.dev });
   }
   for (const via of vias) {
     const connected = (options.peerConnected ?? []).filter((c) => is6(c) === is6(via));
-    if (options.peerConnected !== undefined && !connected.some((c) => inside(via, c))) {
+    if (options.peerConnected !== undefined && !connected.some((c) => ipTextInCidr(via, c))) {
       issues.push({ path: "via", message: `via ${via} is outside every connected subnet of the peer (${connected.join(", ") || "none of its family"}) — the peer could not reach it; use the host's address on the shared underlay` });
     }
   }

@@ -24,6 +24,7 @@ import { openJournal, readOwnership, readTeardown, stepSignature, type Ownership
 import { lockLab } from "./lock.ts";
 import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 import { preflight } from "./preflight.ts";
+import { trapSignals } from "./signals.ts";
 import { expectedMatrix } from "./reachability.ts";
 
 export type { CheckOptions, CheckReport, DownOptions, DownResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
@@ -104,24 +105,6 @@ async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: 
   return { state, observed: new Set<string | null>([plan.host, ...toRead]), trustFiles };
 }
 
-function installSignals(controller: AbortController, enabled: boolean): { caught: () => NodeJS.Signals | null; remove: () => void } {
-  let caught: NodeJS.Signals | null = null;
-  if (!enabled) return { caught: () => null, remove: noop };
-  const handler = (sig: NodeJS.Signals): void => {
-    caught = sig;
-    controller.abort(new UnderlayError("ABORTED", `received ${sig}`));
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return {
-    caught: () => caught,
-    remove: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    },
-  };
-}
-
 /**
  * Applies a lab. See {@link UpOptions}.
  *
@@ -144,7 +127,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   const onOuterAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
-  const signals = installSignals(controller, options.handleSignals !== false && !options.dryRun);
+  const signals = trapSignals(controller, options.handleSignals !== false && !options.dryRun);
   let outcomes: OpOutcome[] = [];
   let ran: Op[] = [];
   try {

@@ -4,8 +4,8 @@
  * not ours, ipvlan L3 subnets overlapping the parent's own, macvlan/ipvlan mixes on a parent.
  * @module
  */
-import { Address4, Address6 } from "ip-address";
 import { UnderlayError, type Issue } from "../errors.ts";
+import { cidrTextsOverlap } from "../ipam/address.ts";
 import type { Executor } from "../executor/types.ts";
 import { parseVlanParent } from "../spec/names.ts";
 import type { Op, PlanData } from "../plan/types.ts";
@@ -21,18 +21,6 @@ export function neededKinds(plan: PlanData): Set<LinkKind> {
     if (op.fact.type === "link") kinds.add(op.fact.kind as LinkKind);
   }
   return kinds;
-}
-
-function overlaps(a: string, b: string): boolean {
-  if (a.includes(":") !== b.includes(":")) return false;
-  if (a.includes(":")) {
-    const x = new Address6(a);
-    const y = new Address6(b);
-    return x.isInSubnet(y) || y.isInSubnet(x);
-  }
-  const x = new Address4(a);
-  const y = new Address4(b);
-  return x.isInSubnet(y) || y.isInSubnet(x);
 }
 
 /**
@@ -81,7 +69,7 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
     if (n.driver === "ipvlan" && (n.mode === "l3" || n.mode === "l3s")) {
       for (const a of host?.addrs.filter((x) => x.dev === n.parent) ?? []) {
         for (const s of n.subnets) {
-          if (overlaps(s.cidr, a.cidr)) {
+          if (cidrTextsOverlap(s.cidr, a.cidr)) {
             problems.push({ path: `networks.${n.name}.subnets`, message: `ipvlan ${n.mode} subnet ${s.cidr} overlaps the parent ${n.parent}'s own address ${a.cidr}; L3 mode routes, so container subnets must differ from the parent's — pick another subnet or use l2` });
           }
         }

@@ -5,7 +5,7 @@
  * needs an external switch); different networks never reach each other.
  * @module
  */
-import { Address4, Address6 } from "ip-address";
+import { ipTextInCidr } from "../ipam/address.ts";
 import type { NetworkInfo, PlanData } from "../plan/types.ts";
 
 /** One probe of the ping matrix. */
@@ -30,9 +30,7 @@ export interface Probe {
 
 function subnetOf(n: NetworkInfo, ip: string): string | null {
   for (const s of n.subnets) {
-    if (ip.includes(":") !== s.cidr.includes(":")) continue;
-    const inside = ip.includes(":") ? new Address6(ip).isInSubnet(new Address6(s.cidr)) : new Address4(ip).isInSubnet(new Address4(s.cidr));
-    if (inside) return s.cidr;
+    if (ipTextInCidr(ip, s.cidr)) return s.cidr;
   }
   return null;
 }

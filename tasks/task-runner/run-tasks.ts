@@ -6,6 +6,7 @@
  * @module
  */
 import { up, UnderlayError, toError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { trapSignals } from "../../sdk/runner/signals.ts";
 import { taskContext, type RunShared } from "./context.ts";
 import { executionOrder } from "./graph.ts";
 import { undoStack, type UnwindResult } from "./undo-stack.ts";
@@ -13,24 +14,6 @@ import type { RunTasksOptions, RunTasksResult, TaskDefinition, TaskSet } from ".
 
 const noop = (): void => {};
 const PASS_THROUGH: ReadonlySet<UnderlayErrorCode> = new Set(["USAGE", "INVALID_SPEC", "POOL_EXHAUSTED"]);
-
-function installSignals(controller: AbortController, enabled: boolean): { caught: () => NodeJS.Signals | null; remove: () => void } {
-  let caught: NodeJS.Signals | null = null;
-  if (!enabled) return { caught: () => null, remove: noop };
-  const handler = (sig: NodeJS.Signals): void => {
-    caught ??= sig;
-    controller.abort(new UnderlayError("ABORTED", `received ${sig}`));
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  return {
-    caught: () => caught,
-    remove: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    },
-  };
-}
 
 function rollbackText(keep: boolean, kept: readonly string[], unwound: UnwindResult | null): string {
   if (keep) return kept.length === 0 ? "--keep: nothing to keep" : `--keep: left in place: ${kept.join(", ")} — tear down with \`underlay down <lab.ts>\` when done`;
@@ -69,7 +52,7 @@ export async function runTasks(set: TaskSet, target: string, options: RunTasksOp
     applyDefaults: options.applyDefaults ?? {},
     labsUp: new Set(),
   };
-  const signals = installSignals(controller, options.handleSignals === true);
+  const signals = trapSignals(controller, options.handleSignals === true);
   const status = new Map<string, "pending" | "running" | "done" | "failed">(order.map((n) => [n, "pending"]));
   const started: string[] = [];
   const run = { failure: null as { task: string; error: unknown } | null };

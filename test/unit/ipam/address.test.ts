@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrContains, cidrsOverlap, formatIp, ipInCidr, parseCidr, parseIp } from "../../../sdk/ipam/address.ts";
+import { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipInCidr, ipTextInCidr, parseCidr, parseIp } from "../../../sdk/ipam/address.ts";
 import * as ipam from "../../../sdk/ipam/index.ts";
 
 const cidr = (s: string) => parseCidr(s) ?? expect.unreachable(`bad cidr ${s}`);
@@ -37,6 +37,15 @@ describe("address parsing (on ip-address)", () => {
 });
 
 describe("sdk/ipam/index.ts", () => {
+  it("overlap and containment on text: host bits allowed, families kept apart, junk is false", () => {
+    expect(cidrTextsOverlap("192.168.1.0/24", "192.168.1.250/24")).toBe(true);
+    expect(cidrTextsOverlap("10.0.0.0/16", "10.1.0.0/16")).toBe(false);
+    expect(cidrTextsOverlap("10.0.0.0/8", "::/0")).toBe(false);
+    expect(cidrTextsOverlap("nonsense", "10.0.0.0/8")).toBe(false);
+    expect(ipTextInCidr("2001:db8::5", "2001:db8::/64")).toBe(true);
+    expect(ipTextInCidr("10.0.1.1", "10.0.0.0/24")).toBe(false);
+  });
+
   it("exports the public API", () => {
     expect(Object.keys(ipam).sort()).toEqual(
       [
@@ -45,8 +54,10 @@ describe("sdk/ipam/index.ts", () => {
         "checkSubnet",
         "cidrContains",
         "cidrsOverlap",
+        "cidrTextsOverlap",
         "defaultPoolCandidates",
         "formatIp",
+        "ipTextInCidr",
         "leaseLab",
         "leaseOwner",
         "openLeaseStore",
