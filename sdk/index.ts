@@ -12,7 +12,7 @@
  * @module
  */
 export { net, NetworkBuilder, type ModeOf, type SubnetOptions } from "./builder/network.ts";
-export { lab, LabBuilder, type EndpointOptions } from "./builder/lab.ts";
+export { lab, labFromSpec, LabBuilder, type EndpointOptions } from "./builder/lab.ts";
 export { UnderlayError, invalidSpec, toError, type Issue, type StepFailure, type UnderlayErrorCode, type UnderlayErrorOptions } from "./errors.ts";
 export type * from "./spec/types.ts";
 export type * from "./plan/types.ts";
@@ -36,3 +36,4 @@ export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
 export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";
 export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";
+export { SubnetPool, allocateLab, openLeaseStore, leaseLab, leaseOwner, releaseLab, type LabAddressing, type LeaseStore, type LeaseStoreOptions, type Lease, type PoolOptions, type AddressClass } from "./ipam/index.ts";

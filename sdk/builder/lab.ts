@@ -138,3 +138,17 @@ export class LabBuilder {
 export function lab(name: string, options: LabOptions = {}): LabBuilder {
   return new LabBuilder({ name, host: options.host ?? null, sandbox: options.sandbox ?? false, endpoints: [] });
 }
+
+/**
+ * A lab from its plain definition (e.g. what `leaseLab` returns, with leased addresses filled in).
+ *
+ * @example
+ * ```ts
+ * const store = openLeaseStore("/run/underlay/leases.json");
+ * const leased = labFromSpec(await leaseLab(demo.spec(), store));
+ * await leased.up();
+ * ```
+ */
+export function labFromSpec(spec: LabSpec): LabBuilder {
+  return new LabBuilder(spec);
+}
