@@ -6,18 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { UnderlayError, type DownResult, type UpOptions, type UpResult } from "../../sdk/index.ts";
 import { defineTasks, executionOrder, runTasks, type ApplyLab, type LabLike, type TaskEvent } from "../../tasks/task-runner/index.ts";
+import { thrown } from "../support/errors.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function caught(fn: () => unknown): UnderlayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UnderlayError) return e;
-    throw e;
-  }
-  throw new Error("expected an UnderlayError");
-}
 
 async function rejected(p: Promise<unknown>): Promise<UnderlayError> {
   try {
@@ -45,21 +37,21 @@ const fakeLab = (name: string): LabLike => ({ name, spec: () => ({ name, host: n
 
 describe("defineTasks checks the graph at once", () => {
   it("lists unknown deps, self deps and missing run functions as issues", () => {
-    const e = caught(() => defineTasks({ a: { deps: ["zz", "a"], run: () => 1 }, b: {} as never }));
+    const e = thrown(() => defineTasks({ a: { deps: ["zz", "a"], run: () => 1 }, b: {} as never }));
     expect(e.code).toBe("INVALID_SPEC");
     expect(e.issues.map((i) => i.path)).toEqual(["tasks.a.deps[0]", "tasks.a.deps[1]", "tasks.b.run"]);
     expect(e.message).toContain('unknown task "zz"');
   });
 
   it("names a cycle", () => {
-    const e = caught(() => defineTasks({ a: { deps: ["b"], run() {} }, b: { deps: ["c"], run() {} }, c: { deps: ["a"], run() {} } }));
+    const e = thrown(() => defineTasks({ a: { deps: ["b"], run() {} }, b: { deps: ["c"], run() {} }, c: { deps: ["a"], run() {} } }));
     expect(e.issues[0]?.message).toContain("dependency cycle a → b → c → a");
   });
 
   it("orders deps first, in the order they are listed, each once", () => {
     const set = defineTasks({ a: { run() {} }, b: { deps: ["a"], run() {} }, c: { deps: ["a"], run() {} }, d: { deps: ["c", "b"], run() {} } });
     expect(executionOrder(set.tasks, "d")).toEqual(["a", "c", "b", "d"]);
-    expect(caught(() => executionOrder(set.tasks, "nope")).message).toContain("known tasks: a, b, c, d");
+    expect(thrown(() => executionOrder(set.tasks, "nope")).message).toContain("known tasks: a, b, c, d");
   });
 });
 

@@ -8,6 +8,7 @@ import { leaseLab, leaseOwner, releaseLab } from "../../../sdk/ipam/lease-lab.ts
 import { openLeaseStore, type LeaseStore } from "../../../sdk/ipam/lease-store.ts";
 import type { LabSpec } from "../../../sdk/spec/types.ts";
 import { endpoint, lab, network, on } from "./helpers.ts";
+import { rejection } from "../../support/errors.ts";
 
 let dir: string;
 let store: LeaseStore;
@@ -23,15 +24,6 @@ const shared = network("shared", [{ cidr: "192.168.60.0/24" }, { cidr: "2001:db8
 const ipsOf = (spec: LabSpec): Record<string, readonly string[]> =>
   Object.fromEntries(spec.endpoints.flatMap((ep) => ep.attachments.map((at) => [`${ep.name}/${at.network.name}`, at.ips])));
 
-async function rejection(p: Promise<unknown>): Promise<UnderlayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UnderlayError) return e;
-    throw e;
-  }
-  throw new Error("expected an UnderlayError");
-}
 
 describe("leaseLab / releaseLab", () => {
   it("two labs on one shared network get disjoint dual-stack addresses, written as static ips", async () => {

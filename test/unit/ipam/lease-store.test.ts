@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UnderlayError } from "../../../sdk/errors.ts";
 import { openLeaseStore, type LeaseStore } from "../../../sdk/ipam/lease-store.ts";
+import { rejection } from "../../support/errors.ts";
 
 const pool = { cidr: "192.168.50.0/24", gatewayPolicy: "first" } as const;
 let dir: string;
@@ -20,15 +21,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejection(p: Promise<unknown>): Promise<UnderlayError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UnderlayError) return e;
-    throw e;
-  }
-  throw new Error("expected an UnderlayError");
-}
 
 /** Writes a lock file as another holder would. */
 async function plantLock(holder: { pid: number; host: string; at: number; token: string }): Promise<void> {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { UnderlayError } from "../../../sdk/errors.ts";
 import { SubnetPool } from "../../../sdk/ipam/pool.ts";
+import { thrown } from "../../support/errors.ts";
 
 const pool = (cidr: string, extra: Partial<ConstructorParameters<typeof SubnetPool>[0]> = {}): SubnetPool =>
   new SubnetPool({ cidr, gatewayPolicy: "first", ...extra });
 
-function thrown(fn: () => unknown): UnderlayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UnderlayError) return e;
-    throw e;
-  }
-  throw new Error("expected an UnderlayError");
-}
 
 describe("SubnetPool — Docker's documented behaviour", () => {
   it("--subnet=192.168.1.0/24 without --gateway: gateway .1, first container .2", () => {

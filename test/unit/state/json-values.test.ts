@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UnderlayError } from "../../../sdk/errors.ts";
 import { splitJsonValues } from "../../../sdk/state/json-values.ts";
 import { batch } from "./fixtures.ts";
+import { thrown } from "../../support/errors.ts";
 
 describe("splitJsonValues", () => {
   it("splits the four answers ip -batch printed on this machine", () => {
@@ -26,28 +27,19 @@ describe("splitJsonValues", () => {
   });
 
   it("reports text that is not JSON, quoting it", () => {
-    const e = catchError(() => splitJsonValues('[]\nObject "-6" is unknown, try "ip help".'));
+    const e = thrown(() => splitJsonValues('[]\nObject "-6" is unknown, try "ip help".'));
     expect(e.code).toBe("EXEC");
     expect(e.message).toContain('text that is not JSON at offset 3: "Object \\"-6\\" is unknown');
   });
 
   it("reports a truncated answer", () => {
-    const e = catchError(() => splitJsonValues('[{"ifname":"lo"'));
+    const e = thrown(() => splitJsonValues('[{"ifname":"lo"'));
     expect(e.code).toBe("EXEC");
     expect(e.message).toContain("truncated JSON value");
   });
 
   it("reports a value that does not parse", () => {
-    expect(catchError(() => splitJsonValues("[1,,2]")).message).toContain("invalid JSON");
+    expect(thrown(() => splitJsonValues("[1,,2]")).message).toContain("invalid JSON");
   });
 });
 
-function catchError(fn: () => unknown): UnderlayError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UnderlayError) return e;
-    throw e;
-  }
-  throw new Error("expected an UnderlayError");
-}
