@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
 import type { Command } from "../plan/types.ts";
 import type { ExecResult, Executor } from "./types.ts";
+import { pidAlive } from "../ipam/file-lock.ts";
 
 // ───────────────────────────── paths ─────────────────────────────
 
@@ -352,14 +353,6 @@ async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 10): Pr
   return true;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function pruneLogs(dir: string): void {
   try {
@@ -479,7 +472,7 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
     sock?.destroy();
     proc.child.stdin?.destroy(); // the watchdog kills qemu
     if (!proc.exited()) proc.child.kill("SIGKILL");
-    if (pid > 0 && alive(pid)) process.kill(pid, "SIGKILL");
+    if (pid > 0 && pidAlive(pid)) process.kill(pid, "SIGKILL");
     removeSockDir();
     process.removeListener("exit", removeSockDir);
   };
@@ -543,7 +536,7 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
       await waitFor(() => proc.exited(), 5000, 20);
     }
     hardKill();
-    await waitFor(() => proc.exited() && !alive(pid), 5000, 20);
+    await waitFor(() => proc.exited() && !pidAlive(pid), 5000, 20);
   };
   return {
     name: "qemu",

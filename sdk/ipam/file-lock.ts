@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
-import { UnderlayError } from "../errors.ts";
+import { UnderlayError, type UnderlayErrorCode } from "../errors.ts";
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -120,20 +120,37 @@ async function breakStale(path: string, raw: string, staleMs: number): Promise<v
   }
 }
 
+/** Options of {@link acquireFileLock}. */
+export interface AcquireOptions {
+  /** Give up waiting after this many milliseconds. */
+  readonly timeoutMs: number;
+  /** A lock older than this is stale whatever its pid; `null`: only a dead holder makes it stale. */
+  readonly staleMs: number | null;
+  /** The error when the wait times out: code and what the lock protects (for the message). */
+  readonly onTimeout: { readonly code: UnderlayErrorCode; readonly what: string };
+}
+
+/** A held lock file. */
+export interface HeldLock {
+  /** Releases the lock (idempotent); removes the file only if it still holds this holder's token. */
+  release(): Promise<void>;
+}
+
 /**
- * Runs `fn` while holding the lock file `lockPath`, waiting (with jittered back-off) up to
- * `timeoutMs`. Throws a `LEASE` {@link UnderlayError} naming the holder when the wait times out.
+ * Takes the lock file `lockPath` (created exclusively, holding pid, host, time and a token),
+ * waiting with jittered back-off; a lock whose holder is gone (or, with `staleMs`, too old) is
+ * broken under a guard so two waiters never both break it.
  *
  * @example
  * ```ts
- * const n = await withFileLock("/var/lib/underlay/leases.json.lock", async () => readAndUpdate());
+ * const lock = await acquireFileLock("/run/underlay/demo.lock", { timeoutMs: 30_000, staleMs: null, onTimeout: { code: "LOCKED", what: "lab demo" } });
+ * try { … } finally { await lock.release(); }
  * ```
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const staleMs = options.staleMs ?? 30_000;
+export async function acquireFileLock(lockPath: string, options: AcquireOptions): Promise<HeldLock> {
+  const staleMs = options.staleMs ?? Number.POSITIVE_INFINITY;
   const me = JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now(), token: randomBytes(8).toString("hex") });
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   let wait = 2;
   for (;;) {
     if (await createExclusive(lockPath, me)) break;
@@ -147,17 +164,42 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       const h = parseHolder(raw);
       const who = h === null ? "another process" : `pid ${h.pid} on ${h.host} since ${new Date(h.at).toISOString()}`;
       throw new UnderlayError(
-        "LEASE",
-        `lock ${lockPath} is held by ${who}; gave up after ${timeoutMs} ms — wait for it to finish, or delete the lock file if that process is gone`,
+        options.onTimeout.code,
+        `${options.onTimeout.what}: lock ${lockPath} is held by ${who}; gave up after ${options.timeoutMs} ms — wait for it to finish, or delete the lock file if that process is gone`,
         { details: { lockPath, holder: h } },
       );
     }
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 50);
   }
+  let held = true;
+  return {
+    async release(): Promise<void> {
+      if (!held) return;
+      held = false;
+      if ((await readText(lockPath).catch(() => null)) === me) await unlink(lockPath).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Runs `fn` while holding the lock file `lockPath`, waiting (with jittered back-off) up to
+ * `timeoutMs`. Throws a `LEASE` {@link UnderlayError} naming the holder when the wait times out.
+ *
+ * @example
+ * ```ts
+ * const n = await withFileLock("/var/lib/underlay/leases.json.lock", async () => readAndUpdate());
+ * ```
+ */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const lock = await acquireFileLock(lockPath, {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    staleMs: options.staleMs ?? 30_000,
+    onTimeout: { code: "LEASE", what: "the lease store" },
+  });
   try {
     return await fn();
   } finally {
-    if ((await readText(lockPath).catch(() => null)) === me) await unlink(lockPath).catch(() => undefined);
+    await lock.release();
   }
 }

@@ -122,7 +122,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   const plan = await planFor(lab, executor, options.hostsFiles === false ? { hostsFiles: false } : {});
   const data = plan.toJSON();
   const hash = planHash(data);
-  const lock = options.dryRun ? { release: noop } : await lockLab(stateDir, lab.name);
+  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort);
@@ -173,7 +173,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     const confirmMs = options.confirmWithin === undefined ? null : parseDuration(options.confirmWithin);
     return result(lab, plan, changed, outcomes, false, ms, executor, stateDir, ran, confirmMs, emit);
   } finally {
-    lock.release();
+    await lock.release();
     signals.remove();
     options.signal?.removeEventListener("abort", onOuterAbort);
     const sig = signals.caught();
@@ -210,7 +210,7 @@ function result(
         if (left.ops.length === 0) journal.remove();
         else journal.close();
       } finally {
-        lock.release();
+        await lock.release();
         settle(true);
       }
     }, confirmMs);
@@ -279,7 +279,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;
-  const lock = options.dryRun ? { release: noop } : await lockLab(stateDir, lab.name);
+  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
   try {
     // A completed lab has a small teardown list; otherwise replay the journal (and prove by marks).
     const fast = readTeardown(stateDir, lab.name);
@@ -309,7 +309,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
     return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };
   } finally {
-    lock.release();
+    await lock.release();
   }
 }
 

@@ -11,19 +11,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { qemuExecutor, type QemuExecutor, type QemuExecutorOptions } from "../../sdk/executor/qemu.ts";
 import { kernelLabAssets, kernelLabReady } from "../support/guest.ts";
+import { pidAlive } from "../../sdk/ipam/file-lock.ts";
 
 const lab = await kernelLabReady("kernel lab: lifecycle");
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const bin = (name: string) => join(repo, "node_modules", ".bin", name);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -41,7 +34,7 @@ async function withGuest<T>(options: QemuExecutorOptions, body: (vm: QemuExecuto
     return await body(vm);
   } finally {
     await vm.close();
-    expect(alive(vm.pid), `qemu ${vm.pid} must be gone after close()`).toBe(false);
+    expect(pidAlive(vm.pid), `qemu ${vm.pid} must be gone after close()`).toBe(false);
   }
 }
 
@@ -117,9 +110,9 @@ describe.runIf(lab)("kernel lab lifecycle", () => {
     try {
       expect(await until(() => /qemu pid \d+/.test(stderr) || child.exitCode !== null, 90_000), stderr).toBe(true);
       const pid = Number(/qemu pid (\d+)/.exec(stderr)?.[1]);
-      expect(alive(pid), stderr).toBe(true);
+      expect(pidAlive(pid), stderr).toBe(true);
       child.kill("SIGKILL");
-      expect(await until(() => !alive(pid), 10_000), `qemu ${pid} outlived its parent`).toBe(true);
+      expect(await until(() => !pidAlive(pid), 10_000), `qemu ${pid} outlived its parent`).toBe(true);
       // …and the watchdog removed the socket directory the dead process could not.
       const ownDir = () =>
         readdirSync(tmpdir())
