@@ -161,28 +161,13 @@ export function slaveAttrs(link: SlaveLink): Record<string, string | number> {
 }
 
 /**
- * Creates an endpoint link directly inside its namespace (run in the host namespace with
- * `netns <target>`; never moved afterwards — moving costs ~16 ms per link, creating in place ~0.3 ms).
- * It is created under its {@link pendingLinkName} and named by {@link linkRename} inside the
- * target: older kernels check a new link's name in the caller's namespace, so creating `eth0`
- * in place fails ("File exists") whenever the host itself has an `eth0` — the usual parent.
- * (Found by the kernel lab on Debian's 6.1; 6.18 checks the target namespace.) The same
- * two-step create-then-rename is what Docker and the CNI plugins do.
+ * Both steps of an endpoint link: created directly inside its namespace (run in the host
+ * namespace with `netns <target>`; never moved afterwards — moving costs ~16 ms per link,
+ * creating in place ~0.3 ms) under a temporary name, then named and marked inside the target in
+ * one line (the first of the namespace's batch). Kernels before 6.15 check a new link's name in
+ * the caller's namespace, so creating `eth0` in place fails ("File exists") wherever the host has
+ * an `eth0` (found by the kernel lab on Debian's 6.1). Both steps share one fact: both run, or neither.
  */
-export function linkAdd(host: Ns, link: SlaveLink, phase: number, mark: string): Op {
-  return linkSteps(host, link, phase, mark)[0];
-}
-
-/**
- * Gives an endpoint link created by {@link linkAdd} its real name and the lab's ownership mark,
- * inside its namespace, in one line (the first of the namespace's batch). Same fact as the link
- * it names: both run, or neither.
- */
-export function linkRename(link: SlaveLink, phase: number, mark: string): Op {
-  return linkSteps(null, link, phase, mark)[1];
-}
-
-/** Both steps of an endpoint link — created in place under a temporary name, then named and marked — sharing one fact. */
 export function linkSteps(host: Ns, link: SlaveLink, phase: { readonly add: number; readonly rename: number } | number, mark: string): [Op, Op] {
   const pending = pendingLinkName(link.target, link.name);
   const fact: Fact = { type: "link", netns: link.target, name: link.name, kind: link.driver, attrs: { ...slaveAttrs(link), alias: mark } };

@@ -57,7 +57,7 @@ export function converge(
     if (op.kind !== "link-add" || op.fact.type !== "link" || op.scope === null) continue;
     if (!observed.has(op.scope) || !state.netns.has(op.scope)) continue;
     if (linkExists(state, op.fact.netns, op.fact.name) && !holds(op.fact, state)) replace.add(op.scope);
-    // A link still under its temporary name (see linkAdd: the run that made it died before the
+    // A link still under its temporary name (see linkSteps: the run that made it died before the
     // rename) would make creating it again fail with "File exists": replace that namespace too.
     else if (linkExists(state, op.fact.netns, pendingLinkName(op.scope, op.fact.name))) replace.add(op.scope);
   }
