@@ -41,6 +41,14 @@ export interface PlanOptions {
   readonly dummy?: boolean;
   /** Write `/etc/netns/<ns>/hosts` files for name resolution (default `true`). */
   readonly hostsFiles?: boolean;
+  /**
+   * Whether the kernel looks a new link's name up in the namespace the link is created in
+   * (Linux 6.15 and later; probed as `nameInTarget` by the runner's capabilities). When `true`,
+   * endpoint links are created under their final names and only marked inside the endpoint;
+   * otherwise (the default, portable to any kernel) they are created under a temporary name and
+   * renamed inside the endpoint. See {@link linkSteps}.
+   */
+  readonly nameInTarget?: boolean;
 }
 
 function modeOf(n: NetworkSpec): string {
@@ -164,7 +172,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       // Passthru hands the parent (and its MAC) to the endpoint; ipvlan shares the parent's MAC.
       const mac = n.driver === "macvlan" && info.mode !== "passthru" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
       const link: SlaveLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
-      const [add, rename] = linkSteps(host, link, { add: PHASE.links, rename: PHASE.endpoint }, mark);
+      const [add, rename] = linkSteps(host, link, { add: PHASE.links, rename: PHASE.endpoint }, mark, options.nameInTarget === true);
       linkOps.push(add);
       setup.push(rename);
       for (const a of addresses) {

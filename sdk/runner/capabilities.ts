@@ -17,6 +17,12 @@ export interface Capabilities {
   readonly iproute2: string;
   /** Which link kinds the kernel can create. */
   readonly kinds: Readonly<Record<LinkKind, boolean>>;
+  /**
+   * Whether the kernel looks a new link's name up in the namespace it is created in (Linux 6.15
+   * and later) rather than in the caller's, so `ip link add eth0 netns X` works even where the
+   * caller has an `eth0`. Passed to the planner as `nameInTarget`.
+   */
+  readonly nameInTarget: boolean;
 }
 
 const cache = new WeakMap<Executor, Promise<Capabilities>>();
@@ -30,6 +36,17 @@ const PROBE_LINES = [
   "link add link ulpv name ulpv.5 type vlan id 5",
 ];
 const PROBE_KINDS: readonly LinkKind[] = ["bridge", "veth", "dummy", "macvlan", "ipvlan", "vlan"];
+
+/**
+ * The name probe, run by a shell in a throwaway namespace A: a nested throwaway namespace B makes
+ * a link `ulpn`, then asks for another `ulpn` to be created in A (named by the shell's pid). A
+ * kernel that checks names in the target answers yes; one that checks the caller's answers
+ * "File exists". The nested `ip` is started by `unshare` itself (never by a shell, which on
+ * busybox systems may prefer its own `ip` applet), and sits in a pipeline, so the shell stays
+ * alive (no exec of the last command) while its pid names A. Both namespaces vanish with the
+ * processes.
+ */
+const NAME_PROBE = `printf 'link add ulpn type %s\nlink add ulpn netns %s type %s\n' "$1" "$$" "$1" | unshare --net -- ip -batch - && echo underlay-name-in-target`;
 
 async function probe(executor: Executor): Promise<Capabilities> {
   const v = await executor.run({ netns: null, argv: ["ip", "-V"] });
@@ -59,7 +76,10 @@ async function probe(executor: Executor): Promise<Capabilities> {
     kinds.ipvlan = !f2.has(3);
     kinds.vlan = !f2.has(4);
   }
-  return { iproute2: version, kinds };
+  const base = kinds.bridge ? "bridge" : kinds.dummy ? "dummy" : null;
+  const names = base === null ? null : await executor.run({ netns: null, argv: ["unshare", "--net", "--", "sh", "-c", NAME_PROBE, "underlay-probe", base] });
+  const nameInTarget = names !== null && names.code === 0 && names.stdout.includes("underlay-name-in-target");
+  return { iproute2: version, kinds, nameInTarget };
 }
 
 /**

@@ -5,7 +5,7 @@
  * "not found"). After a successful `up` the journal is compacted to the owned ops.
  * @module
  */
-import { appendFileSync, closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
 import type { Op } from "../plan/types.ts";
@@ -26,8 +26,12 @@ export function stepSignature(op: Op): string {
   return `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
 }
 
-/** The journal form of a step (the argv is kept only where undo needs it: a namespace's name). */
-export function ownedStep(op: Op): OwnedStep {
+/**
+ * The journal form of a step (the argv is kept only where undo needs it: a namespace's name).
+ * Intents go without the signature (`sig: ""`): it is only trusted from a compacted journal,
+ * which {@link Journal.compact} writes with signatures.
+ */
+export function ownedStep(op: Op, signed = true): OwnedStep {
   return {
     id: op.id,
     kind: op.kind,
@@ -38,7 +42,7 @@ export function ownedStep(op: Op): OwnedStep {
     ensure: op.ensure,
     scope: op.scope,
     summary: op.summary,
-    sig: stepSignature(op),
+    sig: signed ? stepSignature(op) : "",
   };
 }
 
@@ -167,9 +171,9 @@ export function uncovered<T extends Pick<Op, "kind" | "argv" | "scope" | "netns"
 
 /** An open journal for one run. */
 export interface Journal {
-  /** Appends a record (intents are flushed to storage before the batch runs). */
+  /** Appends a record (intents are written before their batch runs). */
   write(record: JournalRecord): void;
-  /** Appends the intent to run these steps (flushed to storage before they run). */
+  /** Appends the intent to run these steps (before they run). */
   intend(ops: readonly Op[]): void;
   /** Rewrites the journal as the compact list of owned ops (atomic rename). */
   compact(owned: readonly Op[], planHash: string): void;
@@ -200,16 +204,18 @@ export function openJournal(stateDir: string, lab: string): Journal {
     write(record: JournalRecord): void {
       if (record.t === "begin") rmSync(teardownPath(stateDir, lab), { force: true });
       if (fd === null) fd = openSync(path, "a");
+      // Written before the batch runs; no fsync: what the journal guards (namespaces, links,
+      // addresses) is kernel state that a power loss or reboot removes with it, and a process
+      // that dies leaves its written records in the page cache for the next one to read.
       appendFileSync(fd, `${JSON.stringify(record)}\n`);
-      if (record.t === "intent" || record.t === "begin") fdatasyncSync(fd);
     },
     intend(ops: readonly Op[]): void {
-      this.write({ t: "intent", ops: ops.map(ownedStep) });
+      this.write({ t: "intent", ops: ops.map((o) => ownedStep(o, false)) });
     },
     compact(owned: readonly Op[], planHash: string): void {
       const tmp = `${path}.tmp`;
       const lines = [
-        JSON.stringify({ t: "intent", ops: owned.map(ownedStep) }),
+        JSON.stringify({ t: "intent", ops: owned.map((o) => ownedStep(o)) }),
         JSON.stringify({ t: "done", ids: owned.map((o) => o.id) }),
         JSON.stringify({ t: "end", ok: true, planHash }),
       ];
@@ -225,7 +231,7 @@ export function openJournal(stateDir: string, lab: string): Journal {
         planHash,
         covered: owned.length - steps.length,
         namespaces: [...byPhase.entries()],
-        steps: steps.filter((o) => o.kind !== "netns-add").map(ownedStep),
+        steps: steps.filter((o) => o.kind !== "netns-add").map((o) => ownedStep(o)),
       };
       writeFileSync(`${down}.tmp`, JSON.stringify(file));
       renameSync(`${down}.tmp`, down);

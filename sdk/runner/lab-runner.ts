@@ -65,7 +65,7 @@ export function parseDuration(value: string | number): number {
 
 async function planFor(lab: Plannable, executor: Executor, extra: PlanOptions = {}): Promise<Plan> {
   const caps = await capabilities(executor);
-  return lab.plan({ ...extra, dummy: caps.kinds.dummy });
+  return lab.plan({ ...extra, dummy: caps.kinds.dummy, nameInTarget: caps.nameInTarget });
 }
 
 function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
@@ -99,10 +99,15 @@ async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: 
     const ns = op.fact.netns;
     if (ns !== null && ns !== plan.host && first.netns.has(ns)) toRead.add(ns);
   }
-  if (toRead.size === 0 && trustFiles) return { state: first, observed: new Set([plan.host]), trustFiles };
   const reads = readsFor(plan.ops.filter((o) => o.fact.type === "files" || (o.fact.type !== "netns" && toRead.has(o.fact.netns as string))).map((o) => o.fact));
-  const state = await observe(executor, [plan.host, ...toRead], { concurrency, files: trustFiles ? [] : reads.files, sysctl: reads.sysctl, netns: first.netns });
-  return { state, observed: new Set<string | null>([plan.host, ...toRead]), trustFiles };
+  const files = trustFiles ? [] : reads.files;
+  const observed = new Set<string | null>([plan.host, ...toRead]);
+  // The host namespace is read once (above); only endpoint namespaces and files remain.
+  if (toRead.size === 0 && files.length === 0) return { state: first, observed, trustFiles };
+  const rest = await observe(executor, [...toRead], { concurrency, files, sysctl: reads.sysctl, netns: first.netns });
+  const namespaces = new Map(first.namespaces);
+  for (const [ns, s] of rest.namespaces) namespaces.set(ns, s);
+  return { state: { netns: first.netns, namespaces, files: rest.files }, observed, trustFiles };
 }
 
 /**

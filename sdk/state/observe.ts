@@ -62,12 +62,16 @@ export async function observe(
   const wanted = [...new Set(namespaces)];
   for (const ns of wanted) checkNamespaceName(ns);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const [netns, files] = await Promise.all([
+  // A few namespaces are read while the list is taken (one round trip instead of two); one that
+  // turns out not to exist answers "vanished" and is reported absent.
+  const early = options.netns === undefined && wanted.length <= concurrency;
+  const [netns, files, earlyAnswers] = await Promise.all([
     options.netns ?? listNamespaces(executor),
     readFiles(executor, options.files ?? [], concurrency),
+    early ? readBatches(executor, wanted, concurrency) : null,
   ]);
   const present = wanted.filter((ns) => ns === null || netns.has(ns));
-  const answers = await readBatches(executor, present, concurrency);
+  const answers = earlyAnswers === null ? await readBatches(executor, present, concurrency) : present.map((ns) => earlyAnswers[wanted.indexOf(ns)]);
   const read = new Map(present.map((ns, i) => [ns, toState(ns, answers[i], options.raw === true)]));
   const withKeys = present.filter((ns) => read.get(ns)?.exists === true && keysFor(options.sysctl, ns).length > 0);
   const sysctls = await mapBounded(withKeys, concurrency, (ns) => readSysctl(executor, ns, keysFor(options.sysctl, ns)));

@@ -21,10 +21,10 @@ import { formatTable, stat, summarize, type BaselineRow } from "./baselines/summ
 import { runIpamBench } from "./ipam.bench.ts";
 import { diffBench, planBench, type MicroResult } from "./micro.ts";
 import { coldStart, planMemory } from "./process-checks.ts";
+import { settleCpu } from "./settle.ts";
 import { benchLab, perEndpointProfile, runUnderlay } from "./underlay-run.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A target of the performance issue and whether this run met it. */
 export interface Target {
@@ -72,7 +72,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   for (const n of ns) {
     for (let rep = 0; rep < reps; rep++) {
       for (const method of methods) {
-        await sleep(500);
+        await settleCpu();
         const prefix = sandboxPrefix();
         const r = method === "underlay" ? await runUnderlay({ n, prefix }) : await (BASELINES[method] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
         rows.push({ method, n, rep, upMs: r.upMs, downMs: r.downMs });
@@ -86,7 +86,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log(formatTable(summary));
 
   // 2. Per-endpoint cost within one up of N = growthN: first 10% of endpoints vs last 10%.
-  await sleep(1000);
+  await settleCpu();
   const profile = await perEndpointProfile(sandboxPrefix(), growthN);
   const tenthN = Math.max(1, Math.round(growthN / 10));
   const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);

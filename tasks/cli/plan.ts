@@ -13,7 +13,7 @@ import { loadLab } from "./load-lab.ts";
 async function machinePlan(lab: Plannable, ctx: CliContext): Promise<Plan> {
   if (!isRoot()) return lab.plan();
   const caps = await capabilities(ctx.executor);
-  return lab.plan({ dummy: caps.kinds.dummy });
+  return lab.plan({ dummy: caps.kinds.dummy, nameInTarget: caps.nameInTarget });
 }
 
 /**

@@ -7,6 +7,8 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { UnderlayError } from "../../sdk/errors.ts";
+import { capabilities } from "../../sdk/index.ts";
+import { kernelChecksNameInTarget } from "../support/name-check.ts";
 import { assertGuestClean, guestResidue, kernelLabAssets, kernelLabReady, resetGuest, useGuest } from "../support/guest.ts";
 
 type LinkJson = {
@@ -43,6 +45,14 @@ describe.runIf(lab)("kernel lab guest (Debian kernel under qemu)", () => {
       expect(links.map((l) => l.ifname)).toEqual(["lo"]);
       expect((await guest.ok(["ip", "-V"])).stdout).toMatch(/^ip utility, iproute2-/);
       expect((await guest.ok(["sh", "-c", "ip -V"])).stdout).toMatch(/^ip utility, iproute2-/);
+    });
+  });
+
+  describe("capability probe", () => {
+    it("says this kernel (before 6.15) checks new link names in the caller's namespace, as a real check shows", async () => {
+      const actual = await kernelChecksNameInTarget(guest.vm, "gcp");
+      expect(actual).toBe(false);
+      expect((await capabilities(guest.vm)).nameInTarget).toBe(actual);
     });
   });
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lab, localExecutor, net, UnderlayError } from "../../../sdk/index.ts";
+import { capabilities, lab, localExecutor, net, UnderlayError, type LabBuilder, type Plan } from "../../../sdk/index.ts";
 import { compareDumps, dump, IGNORED_FIELDS } from "../../../sdk/state/index.ts";
 import { failingAt } from "../../support/fault-executor.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
@@ -25,6 +25,12 @@ function representative(mtu?: number) {
   return lab(name, { host: `${name}-h`, sandbox: true }).endpoint("a", p, { ip: "10.50.0.10" }).endpoint("b", p).endpoint("b", iso).endpoint("c", iso);
 }
 
+/** The plan exactly as `up` compiles it on this kernel (dummy fallback, link naming). */
+async function planAsUp(l: LabBuilder): Promise<Plan> {
+  const caps = await capabilities(executor);
+  return l.plan({ dummy: caps.kinds.dummy, nameInTarget: caps.nameInTarget });
+}
+
 afterAll(() => {
   const left = removeNetnsWithPrefix(name);
   rmSync(stateDir, { recursive: true, force: true });
@@ -34,7 +40,7 @@ afterAll(() => {
 describe.runIf(requireRoot("fault injection"))("fault injection on the real kernel", () => {
   it("leaves the machine exactly as before when step k fails, for every k", async () => {
     const l = representative();
-    const plan = l.plan({ dummy: false });
+    const plan = await planAsUp(l);
     const before = await dump(executor, { prefix: name });
     const leftovers: string[] = [];
     let tried = 0;
@@ -77,7 +83,7 @@ describe.runIf(requireRoot("fault injection"))("fault injection on the real kern
 
   it("never deletes what it found in place: a pre-existing namespace of the same name stops it before any change", async () => {
     const l = representative();
-    const plan = l.plan({ dummy: false });
+    const plan = await planAsUp(l);
     const victim = plan.endpoints[1]?.netns as string;
     await executor.run({ netns: null, argv: ["ip", "netns", "add", victim] });
     try {
