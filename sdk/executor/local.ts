@@ -41,12 +41,14 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
 export const FAN_OUT_SCRIPT = [
   "set -f",
   'd=$1; shift',
+  // Resolve ip once: nsenter would otherwise walk PATH with failing execs for every namespace.
+  'ip=$(command -v ip) || ip=ip',
   'while [ $# -ge 3 ]; do',
   '  ns=$1; f=$2; b=$3; shift 3',
-  '  if [ "$ns" = - ]; then ip $f -batch - 2>&1 <<UNDERLAY_EOF',
+  '  if [ "$ns" = - ]; then "$ip" $f -batch - 2>&1 <<UNDERLAY_EOF',
   '$b',
   'UNDERLAY_EOF',
-  '  else nsenter --net="$d/$ns" -- ip $f -batch - 2>&1 <<UNDERLAY_EOF',
+  '  else nsenter --net="$d/$ns" -- "$ip" $f -batch - 2>&1 <<UNDERLAY_EOF',
   '$b',
   'UNDERLAY_EOF',
   '  fi',

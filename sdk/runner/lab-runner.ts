@@ -20,7 +20,7 @@ import { bounded } from "./batch.ts";
 import { capabilities } from "./capabilities.ts";
 import { converge, planHash } from "./converge.ts";
 import type { RunEvent } from "./events.ts";
-import { openJournal, readOwnership, readTeardown, stepSignature, type Ownership } from "./journal.ts";
+import { discardJournal, openJournal, readOwnership, readTeardown, stepSignature, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
 import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 import { preflight } from "./preflight.ts";
@@ -302,14 +302,14 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     }
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
     // the next down replays it and finds what is left ("already gone" counts as done).
-    const journal = openJournal(stateDir, lab.name);
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
     if (rb.failed.length > 0) {
+      const journal = openJournal(stateDir, lab.name);
       if (rb.undone.length > 0) journal.write({ t: "undone", ids: rb.undone.map((o) => o.id) });
       journal.close();
       throw new UnderlayError("ROLLBACK_FAILED", `down of lab ${lab.name} left ${rb.failed.length} object(s): ${rb.failed.map((f) => `${f.op.id} (${f.stderr})`).join("; ")} — fix the cause and run down again`, { rolledBack: false });
     }
-    journal.remove();
+    discardJournal(stateDir, lab.name);
     const ms = performance.now() - t0;
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
     return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };
