@@ -6,6 +6,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+/** Where `ip netns exec` finds per-namespace files (underlay writes hosts files there). */
+const ETC_NETNS = "/etc/netns";
 
 /** True when running as root (integration tests need it). */
 export const isRoot: boolean = typeof process.getuid === "function" && process.getuid() === 0;
@@ -34,8 +39,10 @@ export function netnsWithPrefix(prefix: string): string[] {
 }
 
 /**
- * Deletes every namespace starting with `prefix` (last-resort cleanup in `afterAll`, after the
- * test has already asserted there is no residue). Returns what it removed.
+ * Deletes every namespace starting with `prefix`, and every `/etc/netns/<prefix>…` directory
+ * (hosts files), as a last-resort cleanup in `afterAll`, after the test has already asserted
+ * there is no residue. Returns what it removed (directories as their path), so that asserting
+ * it is empty makes leftovers of either kind a failure.
  */
 export function removeNetnsWithPrefix(prefix: string): string[] {
   const found = netnsWithPrefix(prefix);
@@ -46,7 +53,9 @@ export function removeNetnsWithPrefix(prefix: string): string[] {
       /* already gone */
     }
   }
-  return found;
+  const dirs = existsSync(ETC_NETNS) ? readdirSync(ETC_NETNS).filter((d) => d.startsWith(prefix)).map((d) => join(ETC_NETNS, d)) : [];
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return [...found, ...dirs];
 }
 
 /**
