@@ -96,9 +96,6 @@ export function parseFanOut(out: string, count: number): ExecResult[] {
  */
 export function localExecutor(options: LocalExecutorOptions = {}): Executor {
   const netnsDir = options.netnsDir ?? "/run/netns";
-  // The C locale: messages the runner reads (nsenter's, sysctl's) come in one language, and
-  // programs skip loading locale files (about 4% of each nsenter + ip start).
-  const env = { ...process.env, LC_ALL: "C" };
   const executor: Executor = {
     name: "local",
     async runMany(commands: readonly Command[], concurrency: number): Promise<ExecResult[]> {
@@ -150,7 +147,9 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
         return Promise.reject(new UnderlayError("EXEC", "empty command: argv must name a program"));
       }
       return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env });
+        // The C locale: messages the runner reads (nsenter's, sysctl's) come in one language, and
+        // programs skip loading locale files (about 4% of each nsenter + ip start).
+        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         child.stdout.on("data", (b: Buffer) => out.push(b));

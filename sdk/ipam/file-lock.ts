@@ -60,8 +60,8 @@ export function pidAlive(pid: number): boolean {
 
 /**
  * Creates `path` exclusively with `content`; `false` if it already exists. Synchronous on
- * purpose: three tiny system calls cost microseconds, the same through the async thread pool
- * a round trip each (the lock is taken and released on every `up` and `down`).
+ * purpose: three tiny system calls of microseconds each, where the async versions cost a
+ * thread-pool round trip each (the lock is taken and released on every `up` and `down`).
  */
 async function createExclusive(path: string, content: string): Promise<boolean> {
   let fd: number;
