@@ -176,7 +176,9 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       ctx.journal?.intend(items);
       for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
       const t0 = performance.now();
-      const answers = await execRound(round);
+      const pending = execRound(round);
+      ctx.journal?.prepare(items);
+      const answers = await pending;
       const roundMs = (performance.now() - t0) / Math.max(1, items.length);
       for (let i = 0; i < round.length; i++) {
         const c = round[i] as Chunk<Op>;

@@ -21,10 +21,17 @@ export type OwnedStep = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "u
   readonly sig: string;
 };
 
-/** The signature of a step: two 32-bit FNV-1a hashes of its command, input and fact. */
+const signatures = new WeakMap<Op, string>();
+
+/** The signature of a step: two 32-bit FNV-1a hashes of its command, input and fact (computed once per op object). */
 export function stepSignature(op: Op): string {
-  const text = JSON.stringify([op.argv, op.input ?? null, op.fact]);
-  return `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
+  let sig = signatures.get(op);
+  if (sig === undefined) {
+    const text = JSON.stringify([op.argv, op.input ?? null, op.fact]);
+    sig = `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
+    signatures.set(op, sig);
+  }
+  return sig;
 }
 
 /**
@@ -200,6 +207,11 @@ export interface Journal {
   write(record: JournalRecord): void;
   /** Appends the intent to run these steps (before they run). */
   intend(ops: readonly Op[]): void;
+  /**
+   * Computes what compacting will need of these steps (their signatures) — called while their
+   * batch runs, so that the work overlaps the wait instead of adding to the end of `up`.
+   */
+  prepare(ops: readonly Op[]): void;
   /** Rewrites the journal as the compact list of owned ops (atomic rename). */
   compact(owned: readonly Op[], planHash: string): void;
   /** Deletes the journal (the lab owns nothing any more). */
@@ -236,6 +248,9 @@ export function openJournal(stateDir: string, lab: string): Journal {
     },
     intend(ops: readonly Op[]): void {
       this.write({ t: "intent", ops: ops.map((o) => ownedStep(o, false)) });
+    },
+    prepare(ops: readonly Op[]): void {
+      for (const op of ops) stepSignature(op);
     },
     compact(owned: readonly Op[], planHash: string): void {
       const tmp = `${path}.tmp`;

@@ -81,8 +81,15 @@ function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
  * one namespace, and a changed lab reads only the namespaces it changes. `verify` and
  * `up({ deep: true })` read everything.
  */
-async function look(executor: Executor, plan: PlanData, owned: Ownership, deep: boolean, concurrency: number): Promise<{ state: LiveState; observed: Set<string | null>; trustFiles: boolean }> {
-  const first = await observe(executor, [plan.host], { concurrency });
+async function look(
+  executor: Executor,
+  plan: PlanData,
+  owned: Ownership,
+  deep: boolean,
+  concurrency: number,
+  hostRead: Promise<LiveState> = observe(executor, [plan.host], { concurrency }),
+): Promise<{ state: LiveState; observed: Set<string | null>; trustFiles: boolean }> {
+  const first = await hostRead;
   const vouched = new Map(owned.complete && !deep ? owned.ops.filter((e) => e.done).map((e) => [e.op.id, e.op.sig]) : []);
   const same = (op: Op): boolean => {
     const sig = vouched.get(op.id);
@@ -124,10 +131,23 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;
-  const plan = await planFor(lab, executor, options.hostsFiles === false ? { hostsFiles: false } : {});
+  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
+  // Under the lock, the host namespace is read while the plan compiles: the read is a child
+  // process, planning is pure computation, so one waits for the other no longer.
+  let hostRead: Promise<LiveState> | null = null;
+  let plan: Plan;
+  try {
+    hostRead = observe(executor, [lab.spec().host], { concurrency });
+    hostRead.catch(() => undefined); // awaited (and its error thrown) in look()
+    plan = await planFor(lab, executor, options.hostsFiles === false ? { hostsFiles: false } : {});
+  } catch (e) {
+    await hostRead?.catch(() => undefined);
+    await lock.release();
+    throw e;
+  }
+  const firstRead = hostRead;
   const data = plan.toJSON();
   const hash = planHash(data);
-  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
   const controller = new AbortController();
   const onOuterAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort);
@@ -137,7 +157,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   let ran: Op[] = [];
   try {
     const owned = readOwnership(stateDir, lab.name);
-    const { state, observed, trustFiles } = await look(executor, data, owned, options.deep ?? false, concurrency);
+    const { state, observed, trustFiles } = await look(executor, data, owned, options.deep ?? false, concurrency, firstRead);
     const conv = converge(data, state, owned, observed, { trustFiles });
     preflight(executor, await capabilities(executor), data, state, conv, owned);
     emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length, inPlace: conv.inPlace.length });
