@@ -8,7 +8,7 @@ import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
 import type { ExecResult } from "../executor/types.ts";
 import type { Command, Op } from "../plan/types.ts";
-import { batchError, batchLine, bounded, chunk, failedBatchLine, type Chunk } from "./batch.ts";
+import { batchError, batchLine, bounded, chunk, failedBatchLine, forcedFailures, type Chunk } from "./batch.ts";
 import type { EventListener } from "./events.ts";
 import { alreadyGone, hintFor } from "./hints.ts";
 import type { Journal } from "./journal.ts";
@@ -216,6 +216,49 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
   });
 }
 
+/** Namespace names that need no quoting in an `ip -batch` line. */
+const PLAIN_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Deletes owned namespaces given by name, newest phase first: one `ip -force -batch -` of
+ * `netns del` lines per phase; a namespace already gone counts as deleted. This is what
+ * {@link undoOps} does for namespace steps, without a step object per namespace: a `down` of
+ * thousands of endpoints allocates next to nothing, so the runtime's garbage collector finds no
+ * reason to run in the middle of it. `op-undone` events are built only for a listener.
+ *
+ * @example
+ * ```ts
+ * const { undone, failed } = await deleteNamespaces(localExecutor(), [[3, ["demo-a", "demo-b"]], [0, ["demo-host"]]], null);
+ * // undone: ["netns:demo-a", "netns:demo-b", "netns:demo-host"]
+ * ```
+ */
+export async function deleteNamespaces(
+  executor: Executor,
+  byPhase: readonly (readonly [number, readonly string[]])[],
+  listener: EventListener | null,
+): Promise<{ readonly undone: string[]; readonly failed: { readonly id: string; readonly stderr: string }[] }> {
+  const undone: string[] = [];
+  const failed: { id: string; stderr: string }[] = [];
+  for (const [, names] of [...byPhase].sort((a, b) => b[0] - a[0])) {
+    if (names.length === 0) continue;
+    const line = (name: string): string => (PLAIN_NAME.test(name) ? `netns del ${name}` : batchLine({ netns: null, argv: ["ip", "netns", "del", name] }));
+    const t0 = performance.now();
+    const r = await executor.run({ netns: null, argv: ["ip", "-force", "-batch", "-"], input: `${names.map(line).join("\n")}\n` });
+    const ms = (performance.now() - t0) / names.length;
+    const bad = forcedFailures(r.stderr, r.code, names.length);
+    names.forEach((name, i) => {
+      const err = bad.get(i + 1);
+      if (err === undefined || alreadyGone(err)) {
+        undone.push(`netns:${name}`);
+        listener?.({ type: "op-undone", id: `netns:${name}`, summary: `create namespace ${name}`, ms });
+      } else {
+        failed.push({ id: `netns:${name}`, stderr: err });
+      }
+    });
+  }
+  return { undone, failed };
+}
+
 /** What undoing a step needs (a plan op, or the journal's record of one). */
 export type Undoable = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "undo" | "scope" | "summary">;
 
@@ -253,24 +296,8 @@ export async function undoOps(
           const t0 = performance.now();
           const r = await ctx.executor.run(command);
           const ms = (performance.now() - t0) / c.items.length;
-          const bad = new Map<number, string>();
-          if (r.code !== 0) {
-            if (c.items.length === 1) bad.set(1, r.stderr.trim());
-            else {
-              // With -force every failed line is reported; attribute the error text preceding each trailer to it.
-              let pending: string[] = [];
-              for (const l of r.stderr.split("\n")) {
-                const n = failedBatchLine(l);
-                if (n === null) {
-                  if (l.trim() !== "") pending.push(l.trim());
-                } else {
-                  bad.set(n, pending.join(" "));
-                  pending = [];
-                }
-              }
-              if (bad.size === 0) c.items.forEach((_, i) => bad.set(i + 1, r.stderr.trim()));
-            }
-          }
+          // With -force every failed line is reported; the error text preceding each trailer is its own.
+          const bad = forcedFailures(r.stderr, r.code, c.items.length);
           c.items.forEach((item, i) => {
             const err = bad.get(i + 1);
             if (err === undefined || (options.tolerateMissing && alreadyGone(err))) {

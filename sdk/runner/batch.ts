@@ -91,6 +91,35 @@ export function failedBatchLine(stderr: string): number | null {
   return m === null || m[1] === undefined ? null : Number(m[1]);
 }
 
+/**
+ * The failed lines of an `ip -force -batch` run (which goes on past errors and reports each
+ * failed line), each with the error text printed before its `Command failed` trailer. When the
+ * run failed without naming any line, every line is blamed with the whole stderr.
+ *
+ * @example
+ * ```ts
+ * forcedFailures("Cannot remove namespace file \"/run/netns/x\": No such file or directory\nCommand failed -:2\n", 1, 3);
+ * // Map { 2 => 'Cannot remove namespace file "/run/netns/x": No such file or directory' }
+ * ```
+ */
+export function forcedFailures(stderr: string, code: number, lines: number): Map<number, string> {
+  const bad = new Map<number, string>();
+  if (code === 0) return bad;
+  if (lines === 1) return bad.set(1, stderr.trim());
+  let pending: string[] = [];
+  for (const l of stderr.split("\n")) {
+    const n = failedBatchLine(l);
+    if (n === null) {
+      if (l.trim() !== "") pending.push(l.trim());
+    } else {
+      bad.set(n, pending.join(" "));
+      pending = [];
+    }
+  }
+  if (bad.size === 0) for (let i = 1; i <= lines; i++) bad.set(i, stderr.trim());
+  return bad;
+}
+
 /** The part of a batch's stderr that belongs to the failed line (drops the `Command failed` trailer). */
 export function batchError(stderr: string): string {
   return stderr

@@ -130,21 +130,35 @@ export function teardownPath(stateDir: string, lab: string): string {
   return join(stateDir, `${lab}.down`);
 }
 
+/** A lab's teardown list, as {@link readTeardown} returns it. */
+export interface Teardown {
+  /** Owned namespaces by the phase that created them: deleting them takes everything inside along. */
+  readonly namespaces: readonly (readonly [number, readonly string[]])[];
+  /** The other owned steps that those deletions do not cover. */
+  readonly steps: readonly OwnedStep[];
+  /** How many owned steps the namespace deletions take with them. */
+  readonly covered: number;
+}
+
 /**
- * The steps `down` must run for a lab whose last run completed: the owned steps that deleting
- * the owned namespaces does not already cover. Small even for thousands of endpoints, so `down`
- * need not read the whole journal; `covered` counts the steps those deletions take with them.
- * `null` when there is no such list (use {@link readOwnership}).
+ * What `down` must undo for a lab whose last run completed: the owned namespaces (by name) and
+ * the owned steps that deleting them does not already cover. Small even for thousands of
+ * endpoints, so `down` need not read the whole journal. `null` when there is no such list (use
+ * {@link readOwnership}).
  */
-export function readTeardown(stateDir: string, lab: string): { readonly steps: OwnedStep[]; readonly covered: number } | null {
+export function readTeardown(stateDir: string, lab: string): Teardown | null {
   try {
     const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as TeardownFile;
     if (!Array.isArray(rec.steps) || !Array.isArray(rec.namespaces)) return null;
-    const namespaces = rec.namespaces.flatMap(([phase, names]) => names.map((name: string) => namespaceStep(name, phase)));
-    return { steps: [...namespaces, ...rec.steps], covered: rec.covered ?? 0 };
+    return { namespaces: rec.namespaces, steps: rec.steps, covered: rec.covered ?? 0 };
   } catch {
     return null;
   }
+}
+
+/** A teardown list as owned steps: one namespace step per owned namespace, then the other steps. */
+export function teardownSteps(t: Teardown): OwnedStep[] {
+  return [...t.namespaces.flatMap(([phase, names]) => names.map((name) => namespaceStep(name, phase))), ...t.steps];
 }
 
 /** The teardown file: owned namespaces as plain names per phase (thousands of them stay small), other steps in full. */

@@ -15,12 +15,12 @@ import { observe } from "../state/observe.ts";
 import { readsFor } from "../state/reads.ts";
 import type { LiveState } from "../state/types.ts";
 import type { LabSpec } from "../spec/types.ts";
-import { applyOps, undoOps, type ApplyContext, type OpOutcome, type Undoable } from "./apply.ts";
+import { applyOps, deleteNamespaces, undoOps, type ApplyContext, type OpOutcome, type Undoable } from "./apply.ts";
 import { bounded } from "./batch.ts";
 import { capabilities } from "./capabilities.ts";
 import { converge, planHash } from "./converge.ts";
 import type { RunEvent } from "./events.ts";
-import { discardJournal, openJournal, readOwnership, readTeardown, stepSignature, type Ownership } from "./journal.ts";
+import { discardJournal, openJournal, readOwnership, readTeardown, stepSignature, teardownSteps, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
 import type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./options.ts";
 import { preflight } from "./preflight.ts";
@@ -293,6 +293,14 @@ async function markedLeftovers(executor: Executor, plan: PlanData, owned: Owners
   return out;
 }
 
+/** Journals what a failed `down` did remove, and the error naming what it left. */
+function teardownFailed(stateDir: string, lab: string, undone: readonly string[], failed: readonly { readonly id: string; readonly stderr: string }[]): UnderlayError {
+  const journal = openJournal(stateDir, lab);
+  if (undone.length > 0) journal.write({ t: "undone", ids: [...undone] });
+  journal.close();
+  return new UnderlayError("ROLLBACK_FAILED", `down of lab ${lab} left ${failed.length} object(s): ${failed.map((f) => `${f.id} (${f.stderr})`).join("; ")} — fix the cause and run down again`, { rolledBack: false });
+}
+
 /**
  * Removes exactly what the lab created: the journal's ops, plus objects carrying the lab's
  * ownership mark. Endpoint namespaces are deleted whole; a namespace already gone is fine;
@@ -308,7 +316,18 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
   try {
     // A completed lab has a small teardown list; otherwise replay the journal (and prove by marks).
     const fast = readTeardown(stateDir, lab.name);
-    const owned = fast === null ? readOwnership(stateDir, lab.name) : { ops: fast.steps.map((op) => ({ op, done: true })), complete: true, planHash: null };
+    if (fast !== null && fast.steps.length === 0 && !options.dryRun) {
+      // The usual case: everything the lab owns lives in namespaces it owns. Delete them by name.
+      const count = fast.namespaces.reduce((n, [, names]) => n + names.length, 0);
+      emit({ type: "start", action: "down", lab: lab.name, total: count + fast.covered, inPlace: 0 });
+      const rb = await deleteNamespaces(executor, fast.namespaces, options.onEvent ?? null);
+      if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone, rb.failed);
+      discardJournal(stateDir, lab.name);
+      const ms = performance.now() - t0;
+      emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + fast.covered, ms });
+      return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, ms };
+    }
+    const owned = fast === null ? readOwnership(stateDir, lab.name) : { ops: teardownSteps(fast).map((op) => ({ op, done: true })), complete: true, planHash: null };
     const covered = fast?.covered ?? 0;
     let ops: Undoable[] = owned.ops.map((e) => e.op);
     if (owned.ops.length === 0 || !owned.complete) {
@@ -323,12 +342,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
     // the next down replays it and finds what is left ("already gone" counts as done).
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
-    if (rb.failed.length > 0) {
-      const journal = openJournal(stateDir, lab.name);
-      if (rb.undone.length > 0) journal.write({ t: "undone", ids: rb.undone.map((o) => o.id) });
-      journal.close();
-      throw new UnderlayError("ROLLBACK_FAILED", `down of lab ${lab.name} left ${rb.failed.length} object(s): ${rb.failed.map((f) => `${f.op.id} (${f.stderr})`).join("; ")} — fix the cause and run down again`, { rolledBack: false });
-    }
+    if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone.map((o) => o.id), rb.failed.map((f) => ({ id: f.op.id, stderr: f.stderr })));
     discardJournal(stateDir, lab.name);
     const ms = performance.now() - t0;
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
