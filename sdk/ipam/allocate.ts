@@ -144,7 +144,7 @@ export function allocateLab(spec: LabSpec): LabAddressing {
         for (const pool of pools) {
           const a = pool.allocate();
           if (a !== null) {
-            slot[family] = flat`${a}/${pool.prefix}`;
+            slot[family] = flat(`${a}/${pool.prefix}`);
             gateways.set(slot[family] as string, pool.gateway);
             break;
           }

@@ -80,7 +80,7 @@ export function placeStatics(
     if (what === "free") {
       pool.reserve(ip);
       holders.set(`${n.name}|${ip}`, endpoint);
-      slot[family] = flat`${ip}/${pool.prefix}`;
+      slot[family] = flat(`${ip}/${pool.prefix}`);
       gateways?.set(slot[family] as string, pool.gateway);
     } else if (what === "used") {
       const other = holders.get(`${n.name}|${ip}`) ?? "another endpoint";

@@ -18,7 +18,7 @@ function cmd(netns: Ns, argv: readonly string[], input?: string): Command {
 /** Creates a named network namespace (runs in the caller's namespace; `ip netns add` must not run under `ip -n`). */
 export function netnsAdd(name: string, phase: number, ensure: boolean): Op {
   return {
-    id: flat`netns:${name}`,
+    id: flat(`netns:${name}`),
     kind: "netns-add",
     phase,
     netns: null,
@@ -27,7 +27,7 @@ export function netnsAdd(name: string, phase: number, ensure: boolean): Op {
     ensure,
     scope: null,
     fact: { type: "netns", name },
-    summary: flat`${ensure ? "ensure" : "create"} namespace ${name}`,
+    summary: flat(`${ensure ? "ensure" : "create"} namespace ${name}`),
   };
 }
 
@@ -40,7 +40,7 @@ export function sysctlNoRa(netns: string, phase: number): Op {
     "net.ipv6.conf.default.autoconf=0",
   ];
   return {
-    id: flat`sysctl:${netns}`,
+    id: flat(`sysctl:${netns}`),
     kind: "sysctl",
     phase,
     netns: netns,
@@ -49,14 +49,14 @@ export function sysctlNoRa(netns: string, phase: number): Op {
     ensure: false,
     scope: netns,
     fact: { type: "sysctl", netns, key: "net.ipv6.conf.default.accept_ra", value: "0" },
-    summary: flat`disable IPv6 RA/autoconf in ${netns}`,
+    summary: flat(`disable IPv6 RA/autoconf in ${netns}`),
   };
 }
 
 /** Creates a parent link owned by the lab (a sandbox stand-in or a dummy parent). */
 export function parentAdd(netns: Ns, name: string, kind: string, phase: number, why: string): Op {
   return {
-    id: flat`parent:${name}`,
+    id: flat(`parent:${name}`),
     kind: "parent-add",
     phase,
     netns: netns,
@@ -65,14 +65,14 @@ export function parentAdd(netns: Ns, name: string, kind: string, phase: number, 
     ensure: false,
     scope: netns,
     fact: { type: "link", netns, name, kind, attrs: {} },
-    summary: flat`create ${kind} ${name} (${why})`,
+    summary: flat(`create ${kind} ${name} (${why})`),
   };
 }
 
 /** Creates a VLAN sub-interface if it is missing; its undo runs only if this step created it. */
 export function vlanEnsure(netns: Ns, name: string, base: string, vid: number, phase: number): Op {
   return {
-    id: flat`vlan:${name}`,
+    id: flat(`vlan:${name}`),
     kind: "vlan-ensure",
     phase,
     netns: netns,
@@ -81,14 +81,14 @@ export function vlanEnsure(netns: Ns, name: string, base: string, vid: number, p
     ensure: true,
     scope: null,
     fact: { type: "link", netns, name, kind: "vlan", attrs: { vlanId: vid, parent: base } },
-    summary: flat`ensure VLAN ${vid} sub-interface ${name} on ${base}`,
+    summary: flat(`ensure VLAN ${vid} sub-interface ${name} on ${base}`),
   };
 }
 
 /** Sets the ownership mark (ifalias) on a link. */
 export function markLink(netns: Ns, name: string, mark: string, phase: number, scope: Ns, dependsOn?: string): Op {
   const op: Op = {
-    id: flat`mark:${netns ?? "-"}:${name}`,
+    id: flat(`mark:${netns ?? "-"}:${name}`),
     kind: "link-set",
     phase,
     netns: netns,
@@ -97,7 +97,7 @@ export function markLink(netns: Ns, name: string, mark: string, phase: number, s
     ensure: false,
     scope,
     fact: { type: "alias", netns, name, alias: mark },
-    summary: flat`mark ${name} as ${mark}`,
+    summary: flat(`mark ${name} as ${mark}`),
   };
   return dependsOn === undefined ? op : { ...op, dependsOn };
 }
@@ -105,7 +105,7 @@ export function markLink(netns: Ns, name: string, mark: string, phase: number, s
 /** Brings a link up. */
 export function linkUp(netns: Ns, name: string, phase: number, scope: Ns, dependsOn?: string): Op {
   const op: Op = {
-    id: flat`up:${netns ?? "-"}:${name}`,
+    id: flat(`up:${netns ?? "-"}:${name}`),
     kind: "link-set",
     phase,
     netns: netns,
@@ -114,7 +114,7 @@ export function linkUp(netns: Ns, name: string, phase: number, scope: Ns, depend
     ensure: false,
     scope,
     fact: { type: "link-up", netns, name },
-    summary: flat`bring ${name} up${netns === null ? "" : ` in ${netns}`}`,
+    summary: flat(`bring ${name} up${netns === null ? "" : ` in ${netns}`}`),
   };
   return dependsOn === undefined ? op : { ...op, dependsOn };
 }
@@ -183,7 +183,7 @@ export function linkSteps(
   const created = nameInTarget ? link.name : pendingLinkName(link.target, link.name);
   const fact: Fact = { type: "link", netns: link.target, name: link.name, kind: link.driver, attrs: { ...slaveAttrs(link), alias: mark } };
   const add: Op = {
-    id: flat`link:${link.target}:${link.name}`,
+    id: flat(`link:${link.target}:${link.name}`),
     kind: "link-add",
     phase: typeof phase === "number" ? phase : phase.add,
     netns: host,
@@ -194,11 +194,11 @@ export function linkSteps(
     ensure: false,
     scope: link.target,
     fact,
-    summary: flat`create ${link.driver} ${link.name} in ${link.target} on ${link.parent} (${link.mode}${link.flag === null ? "" : ` ${link.flag}`})`,
+    summary: flat(`create ${link.driver} ${link.name} in ${link.target} on ${link.parent} (${link.mode}${link.flag === null ? "" : ` ${link.flag}`})`),
   };
   const second: Op = nameInTarget
     ? {
-        id: flat`mark:${link.target}:${link.name}`,
+        id: flat(`mark:${link.target}:${link.name}`),
         kind: "link-set",
         phase: typeof phase === "number" ? phase : phase.rename,
         netns: link.target,
@@ -207,10 +207,10 @@ export function linkSteps(
         ensure: false,
         scope: link.target,
         fact,
-        summary: flat`mark ${link.name} in ${link.target} as ${mark}`,
+        summary: flat(`mark ${link.name} in ${link.target} as ${mark}`),
       }
     : {
-        id: flat`rename:${link.target}:${link.name}`,
+        id: flat(`rename:${link.target}:${link.name}`),
         kind: "link-set",
         phase: typeof phase === "number" ? phase : phase.rename,
         netns: link.target,
@@ -219,7 +219,7 @@ export function linkSteps(
         ensure: false,
         scope: link.target,
         fact,
-        summary: flat`name ${link.name} in ${link.target} (created as ${created}) and mark it ${mark}`,
+        summary: flat(`name ${link.name} in ${link.target} (created as ${created}) and mark it ${mark}`),
       };
   return [add, second];
 }
@@ -227,7 +227,7 @@ export function linkSteps(
 /** Creates a host-access shim link in the host namespace. */
 export function shimAdd(host: Ns, link: SlaveLink, phase: number): Op {
   return {
-    id: flat`shim:${link.name}`,
+    id: flat(`shim:${link.name}`),
     kind: "shim-add",
     phase,
     netns: host,
@@ -236,7 +236,7 @@ export function shimAdd(host: Ns, link: SlaveLink, phase: number): Op {
     ensure: false,
     scope: null,
     fact: { type: "link", netns: host, name: link.name, kind: link.driver, attrs: slaveAttrs(link) },
-    summary: flat`create host-access shim ${link.name} (${link.driver} ${link.mode}) on ${link.parent}`,
+    summary: flat(`create host-access shim ${link.name} (${link.driver} ${link.mode}) on ${link.parent}`),
   };
 }
 
@@ -246,7 +246,7 @@ export function addrAdd(netns: Ns, dev: string, cidr: string, phase: number, sco
   const argv = ["ip", "addr", "add", cidr, "dev", dev];
   if (v6) argv.push("nodad");
   return {
-    id: flat`addr:${netns ?? "-"}:${dev}:${cidr}`,
+    id: flat(`addr:${netns ?? "-"}:${dev}:${cidr}`),
     kind: "addr-add",
     phase,
     netns: netns,
@@ -255,7 +255,7 @@ export function addrAdd(netns: Ns, dev: string, cidr: string, phase: number, sco
     ensure: false,
     scope,
     fact: { type: "addr", netns, dev, cidr },
-    summary: flat`add ${cidr} to ${dev}${netns === null ? "" : ` in ${netns}`}`,
+    summary: flat(`add ${cidr} to ${dev}${netns === null ? "" : ` in ${netns}`}`),
   };
 }
 
@@ -271,7 +271,7 @@ export function routeAdd(netns: Ns, family: 4 | 6, dst: string, dev: string, via
       ? { type: "route", netns, family, dst, dev }
       : { type: "route", netns, family, dst, dev, via };
   return {
-    id: flat`route:${netns ?? "-"}:${dev}:${family}:${dst}`,
+    id: flat(`route:${netns ?? "-"}:${dev}:${family}:${dst}`),
     kind: "route-add",
     phase,
     // `replace` is idempotent: re-running after the kernel dropped (or kept) a route is safe.
@@ -281,7 +281,7 @@ export function routeAdd(netns: Ns, family: 4 | 6, dst: string, dev: string, via
     ensure: false,
     scope,
     fact,
-    summary: flat`route ${family === 6 ? "-6 " : ""}${dst}${via === null ? "" : ` via ${via}`} dev ${dev}${netns === null ? "" : ` in ${netns}`}`,
+    summary: flat(`route ${family === 6 ? "-6 " : ""}${dst}${via === null ? "" : ` via ${via}`} dev ${dev}${netns === null ? "" : ` in ${netns}`}`),
   };
 }
 
@@ -298,7 +298,7 @@ export function hostsFiles(namespaces: readonly string[], content: string, phase
   return {
     // The id names the set of namespaces: when endpoints come and go, the old step is undone
     // (removing every file it wrote) and the new one writes the new set.
-    id: flat`hosts:${shortHash(dirs.join("\n"))}`,
+    id: flat(`hosts:${shortHash(dirs.join("\n"))}`),
     kind: "hosts-file",
     phase,
     netns: null,
@@ -308,6 +308,6 @@ export function hostsFiles(namespaces: readonly string[], content: string, phase
     ensure: false,
     scope: null,
     fact: { type: "files", paths: dirs.map((d) => `${d}/hosts`), content: `${content}\n` },
-    summary: flat`write hosts files for ${namespaces.length} endpoint${namespaces.length === 1 ? "" : "s"}`,
+    summary: flat(`write hosts files for ${namespaces.length} endpoint${namespaces.length === 1 ? "" : "s"}`),
   };
 }

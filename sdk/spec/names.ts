@@ -57,12 +57,12 @@ export function parseVlanParent(parent: string): VlanParent | null {
 
 /** The ownership mark (ifalias) of every link a lab creates: `underlay:<lab>`. */
 export function ownershipMark(lab: string): string {
-  return flat`underlay:${lab}`;
+  return flat(`underlay:${lab}`);
 }
 
 /** Default namespace of an endpoint: `<lab>-<endpoint>`. */
 export function endpointNetns(lab: string, endpoint: string): string {
-  return flat`${lab}-${endpoint}`;
+  return flat(`${lab}-${endpoint}`);
 }
 
 /**
@@ -80,12 +80,12 @@ export function shortHash(text: string): string {
 
 /** Name of the dummy parent a lab creates for an internal network: `ul` + 8 hex digits. */
 export function dummyParentName(lab: string, network: string): string {
-  return flat`ul${shortHash(`${lab}/${network}`)}`;
+  return flat(`ul${shortHash(`${lab}/${network}`)}`);
 }
 
 /** Name of a host-access shim link: `ulh` + 8 hex digits unless the user names it. */
 export function shimName(lab: string, network: string): string {
-  return flat`ulh${shortHash(`${lab}/${network}/host`)}`;
+  return flat(`ulh${shortHash(`${lab}/${network}/host`)}`);
 }
 
 /**
@@ -103,7 +103,7 @@ export function shimName(lab: string, network: string): string {
  * ```
  */
 export function pendingLinkName(netns: string, name: string): string {
-  return flat`ult${shortHash(`${netns}/${name}`)}`;
+  return flat(`ult${shortHash(`${netns}/${name}`)}`);
 }
 
 /**

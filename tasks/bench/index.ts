@@ -5,7 +5,7 @@
  * (planning, IPAM, state diffing), planning memory and CLI cold start. Prints the tables and the
  * targets of the performance issue, and writes everything to `bench-results/latest.json`.
  *
- * Usage: `bun tasks/bench/index.ts [--n 10,100,500] [--reps 3] [--growth 1000] [--quick] [--json]`
+ * Usage: `bun tasks/bench/index.ts [--n 10,100,500] [--reps 5] [--growth 1000] [--quick] [--json]`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     args: [...argv],
     options: {
       n: { type: "string", default: "10,100,500" },
-      reps: { type: "string", default: "3" },
+      reps: { type: "string", default: "5" },
       growth: { type: "string", default: "1000" },
       quick: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
