@@ -91,11 +91,11 @@ export function shimName(lab: string, network: string): string {
 /**
  * Temporary name of an endpoint link between its creation and its rename inside the endpoint
  * namespace: `ult` + 8 hex digits (`t` is no hex digit, so it never equals a dummy parent's or a
- * shim's name). Older kernels (Debian 12's 6.1, say; rtnetlink changed this in 2025, 6.18 looks
- * in the target) look a new link's name up in the caller's namespace (the host), so
- * `ip link add eth0 netns X link eth0 …` fails with "File exists" wherever the host has an
- * `eth0`; the link is created under this name and renamed inside X. (A namespace still holding
- * one after a killed run is replaced by the next `up`: see `converge`.)
+ * shim's name). Kernels before 6.15 (Debian 12's 6.1, say) look a new link's name up in the
+ * caller's namespace (the host), so `ip link add eth0 netns X link eth0 …` fails with "File
+ * exists" wherever the host has an `eth0`; there (the runner probes it: `nameInTarget` false) the
+ * link is created under this name and renamed inside X. (A namespace still holding one after a
+ * killed run is replaced by the next `up`: see `converge`.)
  *
  * @example
  * ```ts
@@ -118,5 +118,5 @@ export function deterministicMac(lab: string, endpoint: string, network: string)
   const a = shortHash(`${lab}/${endpoint}/${network}`);
   const b = shortHash(`${network}/${endpoint}/${lab}`).slice(0, 2);
   const hex = `02${a}${b}`;
-  return hex.match(/../g)!.join(":");
+  return flat(`${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}:${hex.slice(8, 10)}:${hex.slice(10, 12)}`);
 }
