@@ -52,7 +52,7 @@ export type Extra =
       /** `mark`: it carries the lab's alias; `namespace`: it sits in a namespace the lab owns. */
       readonly why: "mark" | "namespace";
     }
-  | { readonly type: "addr"; readonly netns: string | null; readonly dev: string; readonly cidr: string }
+  | Extract<Fact, { readonly type: "addr" }>
   | {
       readonly type: "route";
       readonly netns: string | null;
