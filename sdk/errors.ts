@@ -39,17 +39,19 @@ export interface Issue {
 export interface StepFailure {
   /** Op id from the plan. */
   readonly id: string;
-  /** 1-based position of the op in the plan. */
+  /** 1-based position of the op among the steps that ran. */
   readonly index: number;
-  /** Total number of ops in the plan. */
+  /** Number of steps that ran. */
   readonly total: number;
-  /** The command that failed (argv). */
+  /** The op's kind (`link-add`, `addr-add`, …). */
+  readonly kind: string;
+  /** The op's summary. */
+  readonly summary: string;
+  /** The step as an iproute2 command (what it does, for people; the executor may not have run a program). */
   readonly argv: readonly string[];
-  /** Namespace the command ran in (`null` = the caller's). */
+  /** Namespace the step ran in (`null` = the caller's). */
   readonly netns: string | null;
-  /** Exit code of the command. */
-  readonly exitCode: number;
-  /** Standard error of the command. */
+  /** What the kernel or the tool answered, in iproute2's words. */
   readonly stderr: string;
 }
 

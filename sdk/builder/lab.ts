@@ -7,7 +7,7 @@ import { compilePlan, type PlanOptions } from "../plan/planner.ts";
 import { Plan } from "../plan/plan.ts";
 import type { AttachmentSpec, EndpointSpec, LabOptions, LabSpec, NetworkSpec } from "../spec/types.ts";
 import type { NetworkBuilder } from "./network.ts";
-import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/lab-runner.ts";
+import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/index.ts";
 
 /** Options of {@link LabBuilder.endpoint}. */
 export interface EndpointOptions {

@@ -7,8 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import { UnderlayError } from "../errors.ts";
-import type { Command } from "../plan/types.ts";
-import type { ExecResult, Executor } from "./types.ts";
+import { iproute2Executor } from "./iproute2/executor.ts";
+import type { Command, ExecResult, Executor } from "./types.ts";
 
 /** Options of {@link localExecutor}. */
 export interface LocalExecutorOptions {
@@ -33,7 +33,7 @@ export function localArgv(command: Command, netnsDir = "/run/netns"): readonly s
 
 /**
  * The constant fan-out script. Its arguments are the namespace directory, then triples of
- * (namespace or `-`, ip option words such as `-json`, batch text); for each triple it feeds the
+ * (namespace, or the empty string for the caller's, ip option words such as `-json`, batch text); for each triple it feeds the
  * text to `ip <options> -batch -` inside the namespace through a here-document (no extra fork),
  * then prints the merged output, a record separator and the exit code. Names and batch lines
  * arrive only as arguments; the script itself never changes.
@@ -45,7 +45,7 @@ export const FAN_OUT_SCRIPT = [
   'ip=$(command -v ip) || ip=ip',
   'while [ $# -ge 3 ]; do',
   '  ns=$1; f=$2; b=$3; shift 3',
-  '  if [ "$ns" = - ]; then "$ip" $f -batch - 2>&1 <<UNDERLAY_EOF',
+  '  if [ -z "$ns" ]; then "$ip" $f -batch - 2>&1 <<UNDERLAY_EOF',
   '$b',
   'UNDERLAY_EOF',
   '  else nsenter --net="$d/$ns" -- "$ip" $f -batch - 2>&1 <<UNDERLAY_EOF',
@@ -96,88 +96,82 @@ export function parseFanOut(out: string, count: number): ExecResult[] {
  */
 export function localExecutor(options: LocalExecutorOptions = {}): Executor {
   const netnsDir = options.netnsDir ?? "/run/netns";
-  const executor: Executor = {
-    name: "local",
-    async runMany(commands: readonly Command[], concurrency: number): Promise<ExecResult[]> {
-      const results: ExecResult[] = new Array(commands.length);
-      const batches: number[] = [];
-      const singles: number[] = [];
-      commands.forEach((c, i) => (batchFlags(c) !== null && (c.input ?? "").split("\n").some((l) => l !== "") ? batches : singles).push(i));
-      const lanes = Math.max(1, Math.min(concurrency, batches.length));
-      const groups: number[][] = Array.from({ length: lanes }, () => []);
-      batches.forEach((i, k) => groups[k % lanes]?.push(i));
-      const runGroup = async (group: number[]): Promise<void> => {
-        // Split a lane into processes whose arguments stay well inside the kernel's limits.
-        for (let from = 0; from < group.length; ) {
-          const args: string[] = [];
-          const part: number[] = [];
-          let bytes = 0;
-          while (from < group.length && (part.length === 0 || (bytes < FAN_OUT_MAX_BYTES && part.length < FAN_OUT_MAX_NAMESPACES))) {
-            const i = group[from++] as number;
-            const c = commands[i] as Command;
-            const text = (c.input ?? "").replace(/\n+$/, "");
-            options.onCommand?.(c);
-            args.push(c.netns ?? "-", (batchFlags(c) ?? []).join(" "), text);
-            part.push(i);
-            bytes += text.length + 64;
-          }
-          const t0 = performance.now();
-          const r = await executor.run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...args] });
-          const ms = (performance.now() - t0) / part.length;
-          const parsed = parseFanOut(r.stdout, part.length);
-          part.forEach((i, k) => {
-            const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
-            results[i] = { ...one, ms };
-          });
+  const runMany = async (commands: readonly Command[], concurrency: number): Promise<ExecResult[]> => {
+    const results: ExecResult[] = new Array(commands.length);
+    const batches: number[] = [];
+    const singles: number[] = [];
+    commands.forEach((c, i) => (batchFlags(c) !== null && (c.input ?? "").split("\n").some((l) => l !== "") ? batches : singles).push(i));
+    const lanes = Math.max(1, Math.min(concurrency, batches.length));
+    const groups: number[][] = Array.from({ length: lanes }, () => []);
+    batches.forEach((i, k) => groups[k % lanes]?.push(i));
+    const runGroup = async (group: number[]): Promise<void> => {
+      // Split a lane into processes whose arguments stay well inside the kernel's limits.
+      for (let from = 0; from < group.length; ) {
+        const args: string[] = [];
+        const part: number[] = [];
+        let bytes = 0;
+        while (from < group.length && (part.length === 0 || (bytes < FAN_OUT_MAX_BYTES && part.length < FAN_OUT_MAX_NAMESPACES))) {
+          const i = group[from++] as number;
+          const c = commands[i] as Command;
+          const text = (c.input ?? "").replace(/\n+$/, "");
+          options.onCommand?.(c);
+          // The caller's namespace is the empty string, which no namespace can be named.
+          args.push(c.netns ?? "", (batchFlags(c) ?? []).join(" "), text);
+          part.push(i);
+          bytes += text.length + 64;
         }
-      };
-      await Promise.all([
-        ...groups.map(runGroup),
-        ...singles.map(async (i) => {
-          results[i] = await executor.run(commands[i] as Command);
-        }),
-      ]);
-      return results;
-    },
-    run(command: Command): Promise<ExecResult> {
-      options.onCommand?.(command);
-      const argv = localArgv(command, netnsDir);
-      const [program, ...args] = argv;
-      if (program === undefined) {
-        return Promise.reject(new UnderlayError("EXEC", "empty command: argv must name a program"));
+        const t0 = performance.now();
+        const r = await run({ netns: null, argv: ["sh", "-c", FAN_OUT_SCRIPT, "underlay-fan-out", netnsDir, ...args] });
+        const ms = (performance.now() - t0) / part.length;
+        const parsed = parseFanOut(r.stdout, part.length);
+        part.forEach((i, k) => {
+          const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+          results[i] = { ...one, ms };
+        });
       }
-      return new Promise((resolve, reject) => {
-        // The C locale: messages the runner reads (nsenter's, sysctl's) come in one language, and
-        // programs skip loading locale files (about 4% of each nsenter + ip start).
-        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (b: Buffer) => out.push(b));
-        child.stderr.on("data", (b: Buffer) => err.push(b));
-        child.on("error", (e: NodeJS.ErrnoException) => {
-          const hint =
-            e.code === "ENOENT"
-              ? ` — install it (Debian: ${program === "ip" ? "iproute2" : program === "nsenter" ? "util-linux" : program === "ping" ? "iputils-ping" : program}) or check PATH`
-              : "";
-          reject(new UnderlayError("EXEC", `cannot run ${program}: ${e.message}${hint}`, { cause: e }));
-        });
-        child.on("close", (code, signal) => {
-          resolve({
-            code: code ?? (signal ? 128 : 1),
-            stdout: Buffer.concat(out).toString("utf8"),
-            stderr: Buffer.concat(err).toString("utf8"),
-          });
-        });
-        child.stdin.on("error", () => {
-          /* the program may exit before reading all input; its exit code tells */
-        });
-        child.stdin.end(command.input ?? "");
-      });
-    },
+    };
+    await Promise.all([
+      ...groups.map(runGroup),
+      ...singles.map(async (i) => {
+        results[i] = await run(commands[i] as Command);
+      }),
+    ]);
+    return results;
   };
-  if (options.fanOut === false) {
-    const { runMany: _fanOut, ...direct } = executor;
-    return direct;
-  }
-  return executor;
+  const run = (command: Command): Promise<ExecResult> => {
+    options.onCommand?.(command);
+    const argv = localArgv(command, netnsDir);
+    const [program, ...args] = argv;
+    if (program === undefined) {
+      return Promise.reject(new UnderlayError("EXEC", "empty command: argv must name a program"));
+    }
+    return new Promise((resolve, reject) => {
+      // The C locale: messages the runner reads (nsenter's, sysctl's) come in one language, and
+      // programs skip loading locale files (about 4% of each nsenter + ip start).
+      const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (b: Buffer) => out.push(b));
+      child.stderr.on("data", (b: Buffer) => err.push(b));
+      child.on("error", (e: NodeJS.ErrnoException) => {
+        const hint =
+          e.code === "ENOENT"
+            ? ` — install it (Debian: ${program === "ip" ? "iproute2" : program === "nsenter" ? "util-linux" : program === "ping" ? "iputils-ping" : program}) or check PATH`
+            : "";
+        reject(new UnderlayError("EXEC", `cannot run ${program}: ${e.message}${hint}`, { cause: e }));
+      });
+      child.on("close", (code, signal) => {
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+        });
+      });
+      child.stdin.on("error", () => {
+        /* the program may exit before reading all input; its exit code tells */
+      });
+      child.stdin.end(command.input ?? "");
+    });
+  };
+  return iproute2Executor(options.fanOut === false ? { name: "local", run } : { name: "local", run, runMany });
 }

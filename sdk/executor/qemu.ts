@@ -23,9 +23,9 @@ import { connect, type Socket } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
-import type { Command } from "../plan/types.ts";
-import type { ExecResult, Executor } from "./types.ts";
-import { pidAlive } from "../ipam/file-lock.ts";
+import { iproute2Executor } from "./iproute2/executor.ts";
+import type { Command, ExecResult, Executor } from "./types.ts";
+import { pidAlive } from "../lib/file-lock.ts";
 
 // ───────────────────────────── paths ─────────────────────────────
 
@@ -538,7 +538,7 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
     hardKill();
     await waitFor(() => proc.exited() && !pidAlive(pid), 5000, 20);
   };
-  return {
+  return iproute2Executor({
     name: "qemu",
     bootMs,
     release: ready.release,
@@ -550,7 +550,7 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
       return result;
     },
     close,
-  };
+  });
 }
 
 /** The agent conversation over a connected socket: one request in flight at a time. */

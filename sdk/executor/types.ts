@@ -1,9 +1,20 @@
 /**
- * The executor interface: the only way underlay runs commands. The runner never knows which
- * executor it has (local iproute2, recording, a qemu guest, …).
+ * The executor interface: the only way underlay changes or reads the kernel. The runner hands
+ * it typed steps in batches (one namespace each) and never knows how they are carried out —
+ * by iproute2 processes (local, qemu guest), recorded (dry runs), or by in-process netlink.
  * @module
  */
-import type { Command } from "../plan/types.ts";
+import type { Step } from "../plan/ops/types.ts";
+
+/** A program to run: argv (argv[0] is the program), the namespace to run it in, optional stdin. */
+export interface Command {
+  /** Namespace to enter before running (`null` = the caller's namespace). */
+  readonly netns: string | null;
+  /** Program and arguments; never a shell string. */
+  readonly argv: readonly string[];
+  /** Data written to the program's standard input. */
+  readonly input?: string;
+}
 
 /** What a command returned. */
 export interface ExecResult {
@@ -17,24 +28,71 @@ export interface ExecResult {
   readonly ms?: number;
 }
 
+/** Steps that run in order in one namespace. */
+export interface StepBatch {
+  /** The namespace every step of the batch runs in (`null` = the executor's own). */
+  readonly netns: string | null;
+  /** The steps, in order (each step's own `netns` equals the batch's). */
+  readonly steps: readonly Step[];
+}
+
+/** A step that failed. */
+export interface StepError {
+  /** Its 0-based position in the batch. */
+  readonly index: number;
+  /** What went wrong, in iproute2's words (`RTNETLINK answers: File exists`, `Cannot find device "x"` …). */
+  readonly message: string;
+}
+
+/** What became of a batch. */
+export interface BatchOutcome {
+  /**
+   * The steps that failed. Without `keepGoing`: at most one, and no step after it ran (those
+   * before it succeeded). With `keepGoing`: every failed step; the others succeeded.
+   */
+  readonly failures: readonly StepError[];
+  /**
+   * `true` when the executor could not tell exactly which step failed (the failure's index is its
+   * best judgement): any step of the batch may have taken effect. Rollback then undoes them all,
+   * tolerating "already gone".
+   */
+  readonly uncertain?: boolean;
+  /** Milliseconds this batch took, when the executor can tell it apart from the others. */
+  readonly ms?: number;
+}
+
+/** Options of {@link Executor.apply}. */
+export interface ApplyOptions {
+  /** Go on past a failed step (teardown) instead of stopping the batch there (apply). */
+  readonly keepGoing: boolean;
+  /** Batches worked on at the same time at most. */
+  readonly concurrency: number;
+}
+
 /**
- * Runs commands, optionally inside a network namespace.
+ * Carries out typed steps and runs programs, optionally inside a network namespace.
  *
  * @example
  * ```ts
- * const r = await executor.run({ netns: "demo-web", argv: ["ip", "-json", "addr"] });
+ * const [outcome] = await executor.apply([{ netns: null, steps: [netnsAdd("demo-web", 3, false)] }], { keepGoing: false, concurrency: 2 });
+ * const r = await executor.run({ netns: "demo-web", argv: ["ping", "-c", "1", "10.0.0.3"] });
  * ```
  */
 export interface Executor {
-  /** Short name for logs (`local`, `recording`, `qemu`). */
+  /** Short name for logs (`local`, `recording`, `qemu`, `netlink`). */
   readonly name: string;
   /**
-   * Runs one command. Resolves with its exit code and output; rejects only when the command
+   * Carries out batches of steps (at most `concurrency` batches at a time) and resolves with one
+   * outcome per batch, in order. Rejects only when it cannot work at all (`UnderlayError` `EXEC`).
+   */
+  apply(batches: readonly StepBatch[], options: ApplyOptions): Promise<BatchOutcome[]>;
+  /**
+   * Runs one program. Resolves with its exit code and output; rejects only when the program
    * could not be started at all (then with an `UnderlayError` of code `EXEC`).
    */
   run(command: Command): Promise<ExecResult>;
   /**
-   * Runs many `ip -batch -` commands (each with its namespace and input) with at most
+   * Runs many `ip [-options] -batch -` commands (each with its namespace and input) with at most
    * `concurrency` helper processes, returning one result per command in order. Optional: an
    * executor without it gets the commands one `run` at a time. The local executor fans them out
    * through a small shell per lane, which costs far less than one spawn per namespace from a
@@ -44,3 +102,6 @@ export interface Executor {
   /** Releases resources (a VM, a socket). Optional. */
   close?(): Promise<void>;
 }
+
+/** What the iproute2 step runner needs of an executor: running programs. */
+export type CommandRunner = Pick<Executor, "run" | "runMany">;

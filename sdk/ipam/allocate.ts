@@ -6,7 +6,8 @@
  * @module
  */
 import type { Issue } from "../errors.ts";
-import type { Diagnostic, SubnetInfo } from "../plan/types.ts";
+import type { Diagnostic } from "../spec/types.ts";
+import type { SubnetInfo } from "./types.ts";
 import type { LabSpec } from "../spec/types.ts";
 import { familyName, type Family } from "./address.ts";
 import { pickDefaultSubnet } from "./default-pools.ts";

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UnderlayError } from "../errors.ts";
-import { withFileLock, type FileLockOptions } from "./file-lock.ts";
+import { withFileLock, type FileLockOptions } from "../lib/file-lock.ts";
 import { applyLeases, type Lease, type LeaseRequest } from "./lease-apply.ts";
 import type { PoolOptions } from "./types.ts";
 

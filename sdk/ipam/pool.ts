@@ -6,7 +6,7 @@
  * @module
  */
 import { invalidSpec, UnderlayError } from "../errors.ts";
-import type { SubnetInfo } from "../plan/types.ts";
+import type { SubnetInfo } from "./types.ts";
 import { familyName, formatIp, parseIp, type Family, type ParsedCidr } from "./address.ts";
 import { badIpMessage, checkSubnet } from "./subnet-check.ts";
 import type { AddressClass, PoolOptions } from "./types.ts";

@@ -42,3 +42,13 @@ export interface PoolOptions {
  * ```
  */
 export type AddressClass = "outside" | "network" | "broadcast" | "gateway" | "excluded" | "used" | "free";
+
+/** A resolved subnet of a network (after IPAM). */
+export interface SubnetInfo {
+  /** Network CIDR. */
+  readonly cidr: string;
+  /** Gateway address (`null` for none). */
+  readonly gateway: string | null;
+  /** Automatic-allocation range, if narrower than the subnet. */
+  readonly ipRange: string | null;
+}

@@ -23,7 +23,7 @@ export function toMermaid(plan: PlanData): string {
   for (const n of plan.networks) {
     const parentId = `p_${id(n.parent)}`;
     if (n.vlan !== null) {
-      const base = n.parent.slice(0, n.parent.lastIndexOf("."));
+      const base = n.vlanBase ?? n.parent;
       const baseId = `p_${id(base)}`;
       if (!seen.has(baseId)) out.push(`  ${baseId}["${base}"]`);
       seen.add(baseId);
@@ -54,7 +54,7 @@ export function toDot(plan: PlanData): string {
   const out = [`digraph "${plan.lab}" {`, "  rankdir=LR; node [fontname=Helvetica];"];
   for (const n of plan.networks) {
     if (n.vlan !== null) {
-      const base = n.parent.slice(0, n.parent.lastIndexOf("."));
+      const base = n.vlanBase ?? n.parent;
       out.push(`  "${base}" [shape=box]; "${base}" -> "${n.parent}" [label="VLAN ${n.vlan}"];`);
     }
     out.push(`  "${n.parent}" [shape=box]; "net:${n.name}" [shape=hexagon,label="${n.name}\\n${n.driver} ${n.mode}\\n${n.subnets.map((s) => s.cidr).join("\\n")}"];`);

@@ -15,22 +15,10 @@ import {
 } from "../spec/names.ts";
 import type { LabSpec, NetworkSpec } from "../spec/types.ts";
 import { labNetworks, usesDummyParent, validateLab } from "../spec/validate.ts";
-import {
-  addrAdd,
-  hostsFiles,
-  linkSteps,
-  linkUp,
-  markLink,
-  netnsAdd,
-  parentAdd,
-  routeAdd,
-  shimAdd,
-  sysctlNoRa,
-  vlanEnsure,
-  type SlaveLink,
-} from "./ops.ts";
+import { addrAdd, hostsFiles, linkSteps, linkUp, markLink, netnsAdd, parentAdd, routeAdd, shimAdd, sysctlNoRa, vlanEnsure, type EndpointLink, type Op, type SlaveLink } from "./ops/index.ts";
 import { PHASE } from "./phases.ts";
-import type { Diagnostic, EndpointInfo, InterfaceInfo, NetworkInfo, Op, PlanData, RouteInfo } from "./types.ts";
+import type { Diagnostic } from "../spec/types.ts";
+import type { EndpointInfo, InterfaceInfo, NetworkInfo, PlanData, RouteInfo } from "./types.ts";
 
 /** What the planner may assume about the kernel. */
 export interface PlanOptions {
@@ -70,7 +58,7 @@ function withPrefix(ip: string): string {
  * @example
  * ```ts
  * const data = compilePlan(lab("demo").endpoint("a", net.macvlan("n").parent("eth0").subnet("10.0.0.0/24")).spec());
- * data.ops.map((o) => o.argv.join(" "));
+ * data.ops.map((o) => o.summary);
  * ```
  */
 export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData {
@@ -90,7 +78,6 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
   if (host !== null) ops.push(netnsAdd(host, PHASE.host, !spec.sandbox));
 
   // Parents.
-  const parentOf = new Map<string, string>();
   const infos: NetworkInfo[] = [];
   const standIns = new Set<string>();
   const vlans = new Set<string>();
@@ -100,6 +87,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
     let parent: string;
     let source: NetworkInfo["parentSource"];
     let vlan: number | null = null;
+    let vlanBase: string | null = null;
     if (usesDummyParent(n)) {
       parent = dummyParentName(spec.name, n.name);
       source = "dummy";
@@ -123,6 +111,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       }
       if (v !== null) {
         vlan = v.vid;
+        vlanBase = v.base;
         source = "vlan";
         if (!vlans.has(parent)) {
           vlans.add(parent);
@@ -132,13 +121,13 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
         }
       }
     }
-    parentOf.set(n.name, parent);
     infos.push({
       name: n.name,
       driver: n.driver,
       mode: modeOf(n),
       flag: n.driver === "ipvlan" ? (n.ipvlanFlag ?? null) : null,
       parent,
+      vlanBase,
       parentSource: source,
       vlan,
       internal: n.internal,
@@ -171,7 +160,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       const addresses = addressing.addresses.get(`${ep.name}/${n.name}`) ?? [];
       // Passthru hands the parent (and its MAC) to the endpoint; ipvlan shares the parent's MAC.
       const mac = n.driver === "macvlan" && info.mode !== "passthru" ? (at.mac?.toLowerCase() ?? deterministicMac(spec.name, ep.name, n.name)) : null;
-      const link: SlaveLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
+      const link: EndpointLink = { target: ns, name: dev, parent: info.parent, driver: n.driver, mode: info.mode, flag: info.flag, mac, mtu: info.mtu };
       const [add, rename] = linkSteps(host, link, { add: PHASE.links, rename: PHASE.endpoint }, mark, options.nameInTarget === true);
       linkOps.push(add);
       setup.push(rename);
@@ -187,14 +176,14 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
           const has = addresses.some((a) => a.includes(":") === (family === 6));
           if (!has) continue;
           if (isRouted(n)) {
-            routeOps.push(routeAdd(ns, family, "default", dev, null, PHASE.endpoint, ns));
+            routeOps.push(routeAdd(ns, { family, dst: "default", dev, via: null }, PHASE.endpoint, ns));
             routes.push({ dst: "default", dev });
             hasDefault[family] = true;
           } else {
             const mine = addresses.find((a) => a.includes(":") === (family === 6));
             const gw = mine === undefined ? null : (addressing.gateways.get(mine) ?? null);
             if (gw !== null) {
-              routeOps.push(routeAdd(ns, family, "default", dev, gw, PHASE.endpoint, ns));
+              routeOps.push(routeAdd(ns, { family, dst: "default", dev, via: gw }, PHASE.endpoint, ns));
               routes.push({ dst: "default", via: gw, dev });
               hasDefault[family] = true;
             }
@@ -222,8 +211,6 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
     const info = infoByName.get(n.name) as NetworkInfo;
     const name = n.hostAccess.name ?? shimName(spec.name, n.name);
     const link: SlaveLink = {
-      target: host ?? "",
-      name,
       parent: info.parent,
       driver: n.driver,
       mode: n.driver === "macvlan" ? "bridge" : info.mode,
@@ -231,14 +218,14 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       mac: n.driver === "macvlan" ? deterministicMac(spec.name, "host", n.name) : null,
       mtu: info.mtu,
     };
-    ops.push(shimAdd(host, link, PHASE.shims), markLink(host, name, mark, PHASE.shims, null));
+    ops.push(shimAdd(host, name, link, PHASE.shims), markLink(host, name, mark, PHASE.shims, null));
     ops.push(addrAdd(host, name, withPrefix(n.hostAccess.ip), PHASE.shims, null), linkUp(host, name, PHASE.shims, null));
     for (const ep of endpoints) {
       for (const ifc of ep.interfaces) {
         if (ifc.network !== n.name) continue;
         for (const a of ifc.addresses) {
           const ip = a.split("/")[0] as string;
-          ops.push(routeAdd(host, ip.includes(":") ? 6 : 4, withPrefix(ip), name, null, PHASE.shims, null));
+          ops.push(routeAdd(host, { family: ip.includes(":") ? 6 : 4, dst: withPrefix(ip), dev: name, via: null }, PHASE.shims, null));
         }
       }
     }

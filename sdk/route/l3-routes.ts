@@ -8,23 +8,13 @@
 import { UnderlayError, type Issue } from "../errors.ts";
 import { cidrTextsOverlap, ipTextInCidr } from "../ipam/address.ts";
 import type { NetworkBuilder } from "../builder/network.ts";
-import { Plan } from "../plan/plan.ts";
-import { PHASE } from "../plan/phases.ts";
-import { routeAdd } from "../plan/ops.ts";
+import { RouteSet } from "../builder/route-set.ts";
 import type { PlanData } from "../plan/types.ts";
-import { ownershipMark } from "../spec/names.ts";
-import type { LabSpec, NetworkSpec } from "../spec/types.ts";
-import { runner, type DownOptions, type DownResult, type RunOptions, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/lab-runner.ts";
+import type { NetworkSpec } from "../spec/types.ts";
 
-/** A route as data. */
-export interface Route {
-  /** Destination CIDR (a container subnet). */
-  readonly dst: string;
-  /** Next hop: the address of the host that carries the L3 network, on the shared underlay. */
-  readonly via: string;
-  /** Output device on the peer, when known. */
-  readonly dev?: string;
-}
+import type { Route } from "../builder/route-set.ts";
+
+export type { Route } from "../builder/route-set.ts";
 
 /** Where the routes go and what the peer looks like. */
 export interface RouteOptions {
@@ -106,63 +96,6 @@ export function routeArgv(routes: readonly Route[]): string[][] {
   return routes.map((r) => ["ip", "route", "replace", r.dst, "via", r.via, ...(r.dev === undefined ? [] : ["dev", r.dev])]);
 }
 
-/**
- * A named set of routes that the runner can apply, verify and undo, like a lab: `up()` adds
- * them (journaled, rolled back on failure), `down()` removes exactly those.
- */
-export class RouteSet {
-  readonly #name: string;
-  readonly #netns: string | null;
-  readonly #routes: readonly Route[];
-
-  /** A route set named `name` (a lab name: journal and lock use it), applied in namespace `netns`. */
-  constructor(name: string, netns: string | null, routes: readonly Route[]) {
-    for (const r of routes) {
-      if (r.dev === undefined) throw new UnderlayError("ROUTE", `route to ${r.dst} has no dev — pass { dev } so the route can be applied and verified`);
-    }
-    this.#name = name;
-    this.#netns = netns;
-    this.#routes = routes;
-  }
-
-  /** The name (journal/lock key). */
-  get name(): string {
-    return this.#name;
-  }
-
-  /** The routes as data. */
-  get routes(): readonly Route[] {
-    return this.#routes;
-  }
-
-  /** A lab spec with no endpoints (what the runner's bookkeeping needs). */
-  spec(): LabSpec {
-    return { name: this.#name, host: this.#netns, sandbox: false, endpoints: [] };
-  }
-
-  /** The plan: one route step per route. */
-  plan(): Plan {
-    const ops = this.#routes.map((r) => routeAdd(this.#netns, is6(r.dst) ? 6 : 4, r.dst, r.dev as string, r.via, PHASE.shims, null));
-    const data: PlanData = { lab: this.#name, host: this.#netns, sandbox: false, mark: ownershipMark(this.#name), ops, networks: [], endpoints: [], diagnostics: [] };
-    return new Plan(data);
-  }
-
-  /** Applies the routes. */
-  up(options: UpOptions = {}): Promise<UpResult> {
-    return runner.up(this, options);
-  }
-
-  /** Removes exactly these routes. */
-  down(options: DownOptions = {}): Promise<DownResult> {
-    return runner.down(this, options);
-  }
-
-  /** Checks the routes are in place. */
-  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-    return runner.verify(this, options);
-  }
-}
-
 /** One side of a two-host ipvlan L3 setup. */
 export interface L3Host {
   /** The L3 network(s) this host carries. */
@@ -212,6 +145,5 @@ export function twoHostRoutes(name: string, a: L3Host, b: L3Host): { onA: RouteS
  */
 export function hostAccessRoutes(plan: PlanData): { readonly dst: string; readonly dev: string }[] {
   return plan.ops
-    .filter((o) => o.kind === "route-add" && o.netns === plan.host && o.fact.type === "route" && o.id.startsWith("route:"))
-    .flatMap((o) => (o.fact.type === "route" ? [{ dst: o.fact.dst, dev: o.fact.dev }] : []));
+    .flatMap((o) => (o.kind === "route-add" && o.netns === plan.host ? [{ dst: o.dst, dev: o.dev }] : []));
 }

@@ -1,27 +1,28 @@
 /**
- * Executes ops phase by phase through an executor — batched per namespace, namespaces in
- * parallel (bounded) — journaling intent before and completion after every batch, and undoes
- * completed ops newest first when anything fails or the run is aborted.
+ * Executes ops phase by phase through an executor — in batches per namespace, namespaces side by
+ * side — journaling intent before and completion after every round, and undoes completed ops
+ * newest first when anything fails or the run is aborted.
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { Executor } from "../executor/types.ts";
-import type { ExecResult } from "../executor/types.ts";
-import type { Command, Op } from "../plan/types.ts";
-import { batchError, batchLine, bounded, chunk, failedBatchLine, forcedFailures, type Chunk } from "./batch.ts";
+import type { BatchOutcome, Executor, StepBatch } from "../executor/types.ts";
+import { iproute2 } from "../plan/iproute2.ts";
+import type { NetnsDel, Op } from "../plan/ops/types.ts";
 import type { EventListener } from "./events.ts";
 import { alreadyGone, hintFor } from "./hints.ts";
-import type { Journal } from "./journal.ts";
+import { createdNamespace, type Journal, type Undoable } from "./journal.ts";
+
+export type { Undoable } from "./journal.ts";
 
 /** What apply needs. */
 export interface ApplyContext {
-  /** Runs commands. */
+  /** Carries out the steps. */
   readonly executor: Executor;
   /** Journal (null in dry runs). */
   readonly journal: Journal | null;
   /** Progress listener. */
   readonly emit: EventListener;
-  /** Aborts between batches. */
+  /** Aborts between rounds. */
   readonly signal?: AbortSignal | undefined;
   /** Parallel namespaces at most (default 2). */
   readonly concurrency: number;
@@ -33,20 +34,16 @@ export interface OpOutcome {
   readonly id: string;
   /** `done`, `in-place` (already true), `failed`, `rolled-back`, `skipped`. */
   readonly status: "done" | "in-place" | "failed" | "rolled-back" | "skipped";
-  /** Milliseconds (a batch's time is shared among its lines). */
+  /** Milliseconds (a batch's time is shared among its steps). */
   readonly ms: number;
 }
 
-/** The chunk as one `ip -batch -` command (what `runMany` takes). */
-function asBatch(c: Chunk<Op>): Command {
-  return { netns: c.netns, argv: ["ip", "-batch", "-"], input: `${c.items.map(batchLine).join("\n")}\n` };
-}
-
-interface Failure {
-  readonly op: Op;
-  readonly code: number;
-  readonly stderr: string;
-}
+/** Steps per batch and round at most: a failure, and the time, can be told per slice. */
+export const MAX_ROUND_STEPS = 128;
+/** Kinds whose steps in one namespace do not depend on each other (each creates its own object). */
+const INDEPENDENT_KINDS: ReadonlySet<Op["kind"]> = new Set(["netns-add"]);
+/** Below this many independent steps in one namespace, a second lane costs more than it saves. */
+const SPREAD_MIN = 16;
 
 function byPhase<T extends { readonly phase: number }>(ops: readonly T[]): T[][] {
   const phases = new Map<number, T[]>();
@@ -58,134 +55,139 @@ function byPhase<T extends { readonly phase: number }>(ops: readonly T[]): T[][]
   return [...phases.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }
 
-/** Kinds whose steps in one namespace do not depend on each other (each creates its own object). */
-const INDEPENDENT_KINDS: ReadonlySet<Op["kind"]> = new Set(["netns-add"]);
-/** Below this many independent steps in one namespace, a second process costs more than it saves. */
-const SPREAD_MIN = 16;
+/** A lane: one namespace's steps of a phase, run in order, in slices (one slice per round). */
+export interface Lane {
+  /** The namespace. */
+  readonly netns: string | null;
+  /** Slices of at most {@link MAX_ROUND_STEPS} ops. */
+  readonly slices: readonly (readonly Op[])[];
+}
+
+function slices(ops: readonly Op[]): Op[][] {
+  const out: Op[][] = [];
+  for (let from = 0; from < ops.length; from += MAX_ROUND_STEPS) out.push(ops.slice(from, from + MAX_ROUND_STEPS));
+  return out;
+}
 
 /**
- * A phase's lanes (one per namespace, each a list of chunks run one after another). A long run of
- * `netns add` steps is cut into `concurrency` contiguous lanes, so that creating many namespaces
- * uses every core instead of one: the kernel sets namespaces up concurrently (about 30% faster
- * with two lanes on two cores). Creating links gains nothing this way (the kernel serializes
- * them), so their batches stay whole.
+ * A phase's lanes (one per namespace). A long run of `netns add` steps is cut into `concurrency`
+ * contiguous lanes, so that creating many namespaces uses every core instead of one: the kernel
+ * sets namespaces up concurrently (about 30% faster with two lanes on two cores). Creating links
+ * gains nothing this way (the kernel serializes them), so their lanes stay whole.
+ *
+ * @example
+ * ```ts
+ * spreadLanes(namespaceOps, 2).length; // 2 lanes for 1,000 namespaces
+ * ```
  */
-export function spreadLanes(phase: readonly Op[], concurrency: number): Chunk<Op>[][] {
+export function spreadLanes(phase: readonly Op[], concurrency: number): Lane[] {
   const byNs = new Map<string | null, Op[]>();
   for (const op of phase) {
     const list = byNs.get(op.netns);
     if (list === undefined) byNs.set(op.netns, [op]);
     else list.push(op);
   }
-  const lanes: Chunk<Op>[][] = [];
-  for (const list of byNs.values()) {
+  const lanes: Lane[] = [];
+  for (const [netns, list] of byNs) {
     const parts = list.length >= SPREAD_MIN && list.every((o) => INDEPENDENT_KINDS.has(o.kind)) ? Math.max(1, Math.min(concurrency, Math.floor(list.length / (SPREAD_MIN / 2)))) : 1;
     const size = Math.ceil(list.length / parts);
-    for (let from = 0; from < list.length; from += size) lanes.push(...chunk(list.slice(from, from + size)));
+    for (let from = 0; from < list.length; from += size) lanes.push({ netns, slices: slices(list.slice(from, from + size)) });
   }
   return lanes;
+}
+
+/** Whether a failed step is a macvlan whose MAC a just-deleted namespace still holds (the kernel frees it asynchronously). */
+function busyMac(op: Op, message: string): boolean {
+  return (op.kind === "link-add" || op.kind === "shim-add" || op.kind === "link-mark") && /Address already in use/.test(message);
+}
+
+interface Failure {
+  readonly op: Op;
+  readonly message: string;
 }
 
 /**
  * Applies ops in order. On failure or abort, undoes every completed op newest first and throws
  * an `UnderlayError` (`STEP_FAILED`, `ABORTED` or `ROLLBACK_FAILED`) carrying the original error
  * and the rollback outcome. Returns per-op outcomes on success.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await applyOps(conv.run, { executor, journal, emit, concurrency: 2 });
+ * ```
  */
 export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<OpOutcome[]> {
   const total = ops.length;
   const index = new Map(ops.map((o, i) => [o.id, i + 1]));
   const done: Op[] = [];
+  const maybe: Op[] = [];
   const outcomes = new Map<string, OpOutcome>();
   const run = { failure: null as Failure | null, aborted: false };
 
-  /** Runs one round of chunks (at most one per namespace): through `runMany` when the executor has it. */
-  const execRound = async (round: readonly Chunk<Op>[]): Promise<ExecResult[]> => {
-    const many = ctx.executor.runMany;
-    const ipOnly = round.filter((c) => c.items.every((o) => o.argv[0] === "ip" && o.input === undefined));
-    if (many !== undefined && ipOnly.length > 1) {
-      const results: ExecResult[] = new Array(round.length);
-      const viaMany = round.map((c, i) => ({ c, i })).filter(({ c }) => ipOnly.includes(c));
-      const answers = await many.call(ctx.executor, viaMany.map(({ c }) => asBatch(c)), ctx.concurrency);
-      viaMany.forEach(({ i }, k) => (results[i] = answers[k] as ExecResult));
-      const rest = round.map((c, i) => ({ c, i })).filter(({ c }) => !ipOnly.includes(c));
-      const settled = await bounded(rest.map(({ c }) => () => ctx.executor.run(c.command)), ctx.concurrency);
-      rest.forEach(({ i }, k) => {
-        const r = settled[k];
-        results[i] = r?.status === "fulfilled" ? r.value : { code: 1, stdout: "", stderr: String(r?.status === "rejected" ? r.reason : "not run") };
-      });
-      return results;
-    }
-    const settled = await bounded(round.map((c) => () => ctx.executor.run(c.command)), ctx.concurrency);
-    return settled.map((r) => (r.status === "fulfilled" ? r.value : { code: 1, stdout: "", stderr: r.reason instanceof Error ? r.reason.message : String(r.reason) }));
-  };
-
   /** A namespace deleted a moment ago is cleaned up by the kernel asynchronously; until then its
    * macvlan links still hold their MACs on the parent. Wait for that and retry, briefly. */
-  const retryBusyMac = async (c: Chunk<Op>, first: ExecResult): Promise<ExecResult> => {
-    let r = first;
-    for (let wait = 25; r.code !== 0 && wait <= 1600 && /Address already in use/.test(r.stderr); wait *= 2) {
-      const line = c.items.length > 1 ? failedBatchLine(r.stderr) : 1;
-      const at = line === null ? 0 : line - 1;
-      const op = c.items[at];
-      if (op === undefined || (op.kind !== "link-add" && op.kind !== "shim-add" && op.kind !== "link-set")) break;
+  const retryBusyMac = async (batch: StepBatch, first: BatchOutcome): Promise<{ outcome: BatchOutcome; from: number }> => {
+    let outcome = first;
+    let from = 0;
+    for (let wait = 25; wait <= 1600; wait *= 2) {
+      const f = outcome.failures[0];
+      const op = f === undefined ? undefined : (batch.steps[from + f.index] as Op | undefined);
+      if (f === undefined || op === undefined || outcome.uncertain === true || !busyMac(op, f.message)) break;
       await new Promise((res) => setTimeout(res, wait));
-      const rest = c.items.slice(at);
-      const retry = await ctx.executor.run(asBatch({ ...c, items: rest }));
-      r = retry.code === 0 ? retry : { ...retry, stderr: retry.stderr.replace(/Command failed ([^:\n]*):(\d+)/, (_m, f: string, n: string) => `Command failed ${f}:${Number(n) + at}`) };
+      from += f.index;
+      const [again] = await ctx.executor.apply([{ netns: batch.netns, steps: batch.steps.slice(from) }], { keepGoing: false, concurrency: 1 });
+      outcome = again ?? { failures: [{ index: 0, message: "the executor gave no answer" }] };
     }
-    return r;
+    return { outcome, from };
   };
 
-  const settle = (c: Chunk<Op>, r: ExecResult, ms: number): boolean => {
-    let ok = c.items;
-    let failed: Op | null = null;
-    if (r.code !== 0) {
-      const line = failedBatchLine(r.stderr) ?? (c.items.length === 1 ? 1 : null);
-      const at = line === null ? 0 : line - 1;
-      ok = c.items.slice(0, at);
-      failed = c.items[at] ?? (c.items[0] as Op);
-      run.failure ??= { op: failed, code: r.code, stderr: batchError(r.stderr) || r.stderr.trim() };
-    }
+  const settle = (slice: readonly Op[], outcome: BatchOutcome, from: number, ms: number): void => {
+    const f = outcome.failures[0];
+    const at = f === undefined ? slice.length : from + f.index;
+    const ok = slice.slice(0, at);
     if (ok.length > 0) ctx.journal?.write({ t: "done", ids: ok.map((o) => o.id) });
     for (const op of ok) {
       done.push(op);
       outcomes.set(op.id, { id: op.id, status: "done", ms });
       ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
     }
-    if (failed === null) return true;
-    // The failed line and those after it never took effect: they leave the journal's intent.
-    ctx.journal?.write({ t: "undone", ids: c.items.slice(ok.length).map((o) => o.id) });
+    if (f === undefined) return;
+    const failed = slice[at] as Op;
+    run.failure ??= { op: failed, message: f.message };
+    // The failed step and those after it did not take effect — unless the executor cannot tell
+    // which step failed: then they may have, and rollback undoes them too ("already gone" is fine).
+    if (outcome.uncertain === true) maybe.push(...slice.slice(at));
+    else ctx.journal?.write({ t: "undone", ids: slice.slice(at).map((o) => o.id) });
     outcomes.set(failed.id, { id: failed.id, status: "failed", ms });
-    ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: r.stderr.trim() });
-    return false;
+    ctx.emit({ type: "op-failed", id: failed.id, index: index.get(failed.id) ?? 0, total, summary: failed.summary, stderr: f.message });
   };
 
   const stopped = (): boolean => run.failure !== null || run.aborted;
 
-  /** One phase: rounds of chunks (at most one per lane at a time), journaled around each round. */
+  /** One phase: rounds (the k-th slice of every lane), journaled around each round. */
   const runPhase = async (phase: readonly Op[]): Promise<void> => {
     const lanes = spreadLanes(phase, ctx.concurrency);
-    const rounds = Math.max(0, ...lanes.map((l) => l.length));
+    const rounds = Math.max(0, ...lanes.map((l) => l.slices.length));
     for (let k = 0; k < rounds && !stopped(); k++) {
       if (ctx.signal?.aborted) {
         run.aborted = true;
         break;
       }
-      const round = lanes.map((l) => l[k]).filter((c): c is Chunk<Op> => c !== undefined);
-      const items = round.flatMap((c) => c.items);
+      const round = lanes.flatMap((l) => (l.slices[k] === undefined ? [] : [{ netns: l.netns, steps: l.slices[k] as readonly Op[] }]));
+      const items = round.flatMap((b) => b.steps);
       ctx.journal?.intend(items);
-      for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: op.argv });
+      for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: iproute2(op).argv });
       const t0 = performance.now();
-      const pending = execRound(round);
+      const pending = ctx.executor.apply(round, { keepGoing: false, concurrency: ctx.concurrency });
       ctx.journal?.prepare(items);
       const answers = await pending;
       const roundMs = (performance.now() - t0) / Math.max(1, items.length);
       for (let i = 0; i < round.length; i++) {
-        const c = round[i] as Chunk<Op>;
-        const answer = answers[i] as ExecResult;
-        const r = await retryBusyMac(c, answer);
-        // A step's time: its own process's share when the executor can tell (fan-out), else the round's.
-        settle(c, r, answer.ms === undefined ? roundMs : answer.ms / c.items.length);
+        const batch = round[i] as { netns: string | null; steps: readonly Op[] };
+        const answer = answers[i] ?? { failures: [{ index: 0, message: "the executor gave no answer" }] };
+        const { outcome, from } = await retryBusyMac(batch, answer);
+        // A step's time: its own batch's share when the executor can tell, else the round's.
+        settle(batch.steps, outcome, from, answer.ms === undefined ? roundMs : answer.ms / batch.steps.length);
       }
     }
   };
@@ -198,8 +200,9 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
 
   const f: Failure | null = run.failure;
   const reason = f === null ? "aborted" : `step ${index.get(f.op.id)}/${total} failed`;
-  ctx.emit({ type: "rollback-start", count: done.length, reason });
-  const rb = await undoOps(done, ctx, { tolerateMissing: true });
+  const toUndo = [...done, ...maybe];
+  ctx.emit({ type: "rollback-start", count: toUndo.length, reason });
+  const rb = await undoOps(toUndo, ctx, { tolerateMissing: true });
   ctx.emit({ type: "rollback-done", ok: rb.failed.length === 0, failed: rb.failed.map((x) => x.op.id) });
   const rolledBack = rb.failed.length === 0;
   const rbText = rolledBack
@@ -209,22 +212,74 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
     throw new UnderlayError("ABORTED", `interrupted; ${rbText}`, { rolledBack });
   }
   const i = index.get(f.op.id) ?? 0;
-  const message = `step ${i}/${total} failed: ${f.op.argv.join(" ")}${f.op.netns === null ? "" : ` (in ${f.op.netns})`}: ${f.stderr || `exit code ${f.code}`}${hintFor(f.op.argv, f.stderr)}\n${rbText}`;
+  const command = iproute2(f.op);
+  const message = `step ${i}/${total} failed: ${f.op.summary} (${command.argv.join(" ")}${f.op.netns === null ? "" : ` in ${f.op.netns}`}): ${f.message}${hintFor(f.op, f.message)}\n${rbText}`;
   throw new UnderlayError(rolledBack ? "STEP_FAILED" : "ROLLBACK_FAILED", message, {
-    step: { id: f.op.id, index: i, total, argv: f.op.argv, netns: f.op.netns, exitCode: f.code, stderr: f.stderr },
+    step: { id: f.op.id, index: i, total, kind: f.op.kind, summary: f.op.summary, argv: command.argv, netns: f.op.netns, stderr: f.message },
     rolledBack,
   });
 }
 
-/** Namespace names that need no quoting in an `ip -batch` line. */
-const PLAIN_NAME = /^[A-Za-z0-9_.-]+$/;
+/** Outcome of undoing steps. */
+export interface UndoResult {
+  /** Steps whose effect is gone. */
+  readonly undone: Undoable[];
+  /** Steps whose undo failed. */
+  readonly failed: { op: Undoable; stderr: string }[];
+}
 
 /**
- * Deletes owned namespaces given by name, newest phase first: one `ip -force -batch -` of
- * `netns del` lines per phase; a namespace already gone counts as deleted. This is what
- * {@link undoOps} does for namespace steps, without a step object per namespace: a `down` of
- * thousands of endpoints allocates next to nothing, so the runtime's garbage collector finds no
- * reason to run in the middle of it. `op-undone` events are built only for a listener.
+ * Undoes steps newest first. Undos covered by deleting an owned namespace are skipped (the kernel
+ * releases everything inside it in one batched cleanup, far faster than link-by-link).
+ * With `tolerateMissing`, "already gone" answers count as success (teardown after a crash).
+ *
+ * @example
+ * ```ts
+ * const { undone, failed } = await undoOps(owned, { executor, journal: null, emit, concurrency: 2 }, { tolerateMissing: true });
+ * ```
+ */
+export async function undoOps(ops: readonly Undoable[], ctx: ApplyContext, options: { tolerateMissing: boolean }): Promise<UndoResult> {
+  const deleted = new Set(ops.flatMap((o) => createdNamespace(o) ?? []));
+  const covered = (o: Undoable): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
+  const undone: Undoable[] = ops.filter((o) => o.undo === null || covered(o));
+  const failed: { op: Undoable; stderr: string }[] = [];
+  for (const phase of byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse()) {
+    const byNs = new Map<string | null, Undoable[]>();
+    for (const op of [...phase].reverse()) {
+      const ns = op.undo?.netns ?? null;
+      byNs.set(ns, [...(byNs.get(ns) ?? []), op]);
+    }
+    const lanes = [...byNs.entries()];
+    const t0 = performance.now();
+    const answers = await ctx.executor.apply(
+      lanes.map(([netns, list]) => ({ netns, steps: list.map((o) => o.undo as NonNullable<Undoable["undo"]>) })),
+      { keepGoing: true, concurrency: ctx.concurrency },
+    );
+    const elapsed = performance.now() - t0;
+    lanes.forEach(([, list], k) => {
+      const answer = answers[k];
+      const bad = new Map((answer?.failures ?? list.map((_, index) => ({ index, message: "the executor gave no answer" }))).map((x) => [x.index, x.message]));
+      const ms = (answer?.ms ?? elapsed) / list.length;
+      list.forEach((op, i) => {
+        const err = bad.get(i);
+        if (err === undefined || (options.tolerateMissing && alreadyGone(err))) {
+          undone.push(op);
+          ctx.emit({ type: "op-undone", id: op.id, summary: op.summary, ms });
+        } else {
+          failed.push({ op, stderr: err });
+        }
+      });
+    });
+  }
+  if (undone.length > 0) ctx.journal?.write({ t: "undone", ids: undone.map((o) => o.id) });
+  return { undone, failed };
+}
+
+/**
+ * Deletes owned namespaces given by name, newest phase first: one batch of namespace deletions
+ * per phase, going on past failures; a namespace already gone counts as deleted. This is what
+ * {@link undoOps} does for namespace steps, from a compact teardown list. `op-undone` events are
+ * built only for a listener.
  *
  * @example
  * ```ts
@@ -234,20 +289,20 @@ const PLAIN_NAME = /^[A-Za-z0-9_.-]+$/;
  */
 export async function deleteNamespaces(
   executor: Executor,
-  byPhase: readonly (readonly [number, readonly string[]])[],
+  phases: readonly (readonly [number, readonly string[]])[],
   listener: EventListener | null,
 ): Promise<{ readonly undone: string[]; readonly failed: { readonly id: string; readonly stderr: string }[] }> {
   const undone: string[] = [];
   const failed: { id: string; stderr: string }[] = [];
-  for (const [, names] of [...byPhase].sort((a, b) => b[0] - a[0])) {
+  for (const [, names] of [...phases].sort((a, b) => b[0] - a[0])) {
     if (names.length === 0) continue;
-    const line = (name: string): string => (PLAIN_NAME.test(name) ? `netns del ${name}` : batchLine({ netns: null, argv: ["ip", "netns", "del", name] }));
+    const steps = names.map((name): NetnsDel => ({ kind: "netns-del", netns: null, name }));
     const t0 = performance.now();
-    const r = await executor.run({ netns: null, argv: ["ip", "-force", "-batch", "-"], input: `${names.map(line).join("\n")}\n` });
+    const [answer] = await executor.apply([{ netns: null, steps }], { keepGoing: true, concurrency: 1 });
     const ms = (performance.now() - t0) / names.length;
-    const bad = forcedFailures(r.stderr, r.code, names.length);
+    const bad = new Map((answer?.failures ?? []).map((x) => [x.index, x.message]));
     names.forEach((name, i) => {
-      const err = bad.get(i + 1);
+      const err = bad.get(i);
       if (err === undefined || alreadyGone(err)) {
         undone.push(`netns:${name}`);
         listener?.({ type: "op-undone", id: `netns:${name}`, summary: `create namespace ${name}`, ms });
@@ -256,62 +311,5 @@ export async function deleteNamespaces(
       }
     });
   }
-  return { undone, failed };
-}
-
-/** What undoing a step needs (a plan op, or the journal's record of one). */
-export type Undoable = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "undo" | "scope" | "summary">;
-
-/** Outcome of undoing ops. */
-export interface UndoResult {
-  /** Steps whose effect is gone. */
-  readonly undone: Undoable[];
-  /** Steps whose undo failed. */
-  readonly failed: { op: Undoable; stderr: string }[];
-}
-
-/**
- * Undoes ops newest first. Undos covered by deleting an owned namespace are skipped (the kernel
- * releases everything inside it in one batched cleanup, far faster than link-by-link).
- * With `tolerateMissing`, "already gone" answers count as success (teardown after a crash).
- */
-export async function undoOps(
-  ops: readonly Undoable[],
-  ctx: ApplyContext,
-  options: { tolerateMissing: boolean },
-): Promise<UndoResult> {
-  const deleted = new Set(ops.filter((o) => o.kind === "netns-add").map((o) => o.argv[3] as string));
-  const covered = (o: Undoable): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
-  const undone: Undoable[] = ops.filter((o) => o.undo === null || covered(o));
-  const failed: { op: Undoable; stderr: string }[] = [];
-  const phases = byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse();
-  for (const phase of phases) {
-    const steps = [...phase].reverse().map((op) => ({ ...(op.undo as Command), op }));
-    // Undo batches are not split: deleting 1,000 namespaces is one process (`-force` goes on past errors).
-    const lanes = chunk(steps, Number.POSITIVE_INFINITY);
-    await bounded(
-      lanes.map((lane) => async () => {
-        for (const c of lane) {
-          const command: Command = c.items.length > 1 ? { ...c.command, argv: ["ip", "-force", "-batch", "-"] } : c.command;
-          const t0 = performance.now();
-          const r = await ctx.executor.run(command);
-          const ms = (performance.now() - t0) / c.items.length;
-          // With -force every failed line is reported; the error text preceding each trailer is its own.
-          const bad = forcedFailures(r.stderr, r.code, c.items.length);
-          c.items.forEach((item, i) => {
-            const err = bad.get(i + 1);
-            if (err === undefined || (options.tolerateMissing && alreadyGone(err))) {
-              undone.push(item.op);
-              ctx.emit({ type: "op-undone", id: item.op.id, summary: item.op.summary, ms });
-            } else {
-              failed.push({ op: item.op, stderr: err });
-            }
-          });
-        }
-      }),
-      ctx.concurrency,
-    );
-  }
-  if (undone.length > 0) ctx.journal?.write({ t: "undone", ids: undone.map((o) => o.id) });
   return { undone, failed };
 }

@@ -68,8 +68,7 @@ export function converge(
 
   // Deleting an address makes the kernel drop routes that depended on it: re-establish the
   // routes of every device that loses an address (route steps use `replace`, so this is safe).
-  // (A removed address step's undo is `ip addr del <cidr> dev <dev>` in its namespace.)
-  const touched = new Set(remove.filter((o) => o.kind === "addr-add" && o.undo !== null).map((o) => `${o.undo?.netns ?? null}\u0000${o.undo?.argv[5] ?? ""}`));
+  const touched = new Set(remove.flatMap((o) => (o.kind === "addr-add" ? [`${o.netns}\u0000${o.dev}`] : [])));
   const routeTouched = (op: Op): boolean => op.fact.type === "route" && touched.has(`${op.fact.netns}\u0000${op.fact.dev}`);
 
   const run: Op[] = [];
@@ -81,7 +80,7 @@ export function converge(
       foundInPlace.push(op);
       continue;
     }
-    const inReplaced = (op.scope !== null && replace.has(op.scope)) || (op.kind === "netns-add" && replace.has(op.argv[3] as string));
+    const inReplaced = (op.scope !== null && replace.has(op.scope)) || (op.kind === "netns-add" && replace.has(op.name));
     if (inReplaced || routeTouched(op)) {
       run.push(op);
       continue;

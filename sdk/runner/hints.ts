@@ -2,6 +2,7 @@
  * Turns iproute2's terse answers into diagnoses that say what to do next.
  * @module
  */
+import type { Op } from "../plan/ops/types.ts";
 
 const KERNEL_OPTION: Readonly<Record<string, string>> = {
   ipvlan: "CONFIG_IPVLAN",
@@ -17,18 +18,33 @@ export function kernelOption(kind: string): string {
   return KERNEL_OPTION[kind] ?? `the ${kind} driver`;
 }
 
+/** The link kind a step creates, or `null`. */
+function createdKind(step: Op): string | null {
+  switch (step.kind) {
+    case "link-add":
+    case "shim-add":
+      return step.link.driver;
+    case "parent-add":
+      return step.linkKind;
+    case "vlan-ensure":
+      return "vlan";
+    default:
+      return null;
+  }
+}
+
 /**
- * A hint for a failed command, or `""`.
+ * A hint for a failed step, or `""`.
  *
  * @example
  * ```ts
- * hintFor(["ip", "link", "add", "x", "type", "ipvlan"], "Error: Unknown device type.");
+ * hintFor(linkAddOp, "Error: Unknown device type.");
  * // " — this kernel lacks CONFIG_IPVLAN; see README › Kernel support (the kernel lab proves it on a Debian kernel)"
  * ```
  */
-export function hintFor(argv: readonly string[], stderr: string): string {
-  const typeAt = argv.indexOf("type");
-  const kind = typeAt === -1 ? null : (argv[typeAt + 1] ?? null);
+export function hintFor(step: Op, stderr: string): string {
+  const kind = createdKind(step);
+  const mtu = (step.kind === "link-add" || step.kind === "shim-add") && step.link.mtu !== null;
   if (/Unknown device type|Operation not supported|not supported/i.test(stderr) && kind !== null) {
     return ` — this kernel lacks ${kernelOption(kind)}; see README › Kernel support (the kernel lab proves it on a Debian kernel)`;
   }
@@ -41,7 +57,7 @@ export function hintFor(argv: readonly string[], stderr: string): string {
   if (/Cannot find device|does not exist/i.test(stderr)) {
     return " — the device is missing; create the parent interface first, or use sandbox mode";
   }
-  if (/Invalid argument/i.test(stderr) && argv.includes("mtu")) {
+  if (/Invalid argument/i.test(stderr) && mtu) {
     return " — the MTU is probably above the parent's; lower it with .mtu() or raise the parent's";
   }
   if (/Operation not permitted|Permission denied/i.test(stderr)) {

@@ -9,25 +9,30 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
-import type { Op } from "../plan/types.ts";
+import type { Op } from "../plan/ops/types.ts";
+import { netnsAdd } from "../plan/ops/namespace.ts";
 import { shortHash } from "../spec/names.ts";
 
+/** An op without its fact: what undoing it needs (a plan op is one, and so is the journal's record of one). */
+export type Undoable = Op extends infer T ? (T extends Op ? Omit<T, "fact"> : never) : never;
+
 /**
- * What the journal keeps of a step: enough to undo it, and a signature of its command and
- * fact so a later run can tell whether the plan still asks for exactly the same thing.
+ * What the journal keeps of a step: the op without its fact (enough to undo it), and a signature
+ * of its fields and fact so a later run can tell whether the plan still asks for exactly the same.
  */
-export type OwnedStep = Pick<Op, "id" | "kind" | "phase" | "netns" | "argv" | "undo" | "ensure" | "scope" | "summary"> & {
-  /** Signature of the step's command, input and fact. */
+export type OwnedStep = Undoable & {
+  /** Signature of the step's fields and fact. */
   readonly sig: string;
 };
 
 const signatures = new WeakMap<Op, string>();
 
-/** The signature of a step: two 32-bit FNV-1a hashes of its command, input and fact (computed once per op object). */
+/** The signature of a step: two 32-bit FNV-1a hashes of its fields and fact (computed once per op object). */
 export function stepSignature(op: Op): string {
   let sig = signatures.get(op);
   if (sig === undefined) {
-    const text = JSON.stringify([op.argv, op.input ?? null, op.fact]);
+    const { id: _id, phase: _phase, summary: _summary, ...fields } = op;
+    const text = JSON.stringify(fields);
     sig = `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
     signatures.set(op, sig);
   }
@@ -35,23 +40,25 @@ export function stepSignature(op: Op): string {
 }
 
 /**
- * The journal form of a step (the argv is kept only where undo needs it: a namespace's name).
- * Intents go without the signature (`sig: ""`): it is only trusted from a compacted journal,
- * which {@link Journal.compact} writes with signatures.
+ * The journal form of a step: the op without its fact. Intents go without the signature
+ * (`sig: ""`): it is only trusted from a compacted journal, which {@link Journal.compact} writes
+ * with signatures.
  */
 export function ownedStep(op: Op, signed = true): OwnedStep {
-  return {
-    id: op.id,
-    kind: op.kind,
-    phase: op.phase,
-    netns: op.netns,
-    argv: op.kind === "netns-add" ? op.argv : [],
-    undo: op.undo,
-    ensure: op.ensure,
-    scope: op.scope,
-    summary: op.summary,
-    sig: signed ? stepSignature(op) : "",
-  };
+  const { fact: _fact, ...rest } = op;
+  return { ...rest, sig: signed ? stepSignature(op) : "" } as OwnedStep;
+}
+
+/**
+ * The namespace a step creates, or `null`.
+ *
+ * @example
+ * ```ts
+ * createdNamespace(netnsAdd("demo-web", 3, false)); // "demo-web"
+ * ```
+ */
+export function createdNamespace(step: Undoable): string | null {
+  return step.kind === "netns-add" ? step.name : null;
 }
 
 /** One journal record. */
@@ -171,18 +178,8 @@ interface TeardownFile {
 
 /** The owned step that created namespace `name` (what teardown needs of it). */
 function namespaceStep(name: string, phase: number): OwnedStep {
-  return {
-    id: `netns:${name}`,
-    kind: "netns-add",
-    phase,
-    netns: null,
-    argv: ["ip", "netns", "add", name],
-    undo: { netns: null, argv: ["ip", "netns", "del", name] },
-    ensure: false,
-    scope: null,
-    summary: `create namespace ${name}`,
-    sig: "",
-  };
+  const { fact: _fact, ...op } = netnsAdd(name, phase, false);
+  return { ...op, sig: "" };
 }
 
 /**
@@ -210,8 +207,8 @@ export function discardJournal(stateDir: string, lab: string): void {
 }
 
 /** Owned steps that namespace deletion does not cover (what teardown actually runs). */
-export function uncovered<T extends Pick<Op, "kind" | "argv" | "scope" | "netns">>(steps: readonly T[]): T[] {
-  const owned = new Set(steps.filter((o) => o.kind === "netns-add").map((o) => o.argv[3] as string));
+export function uncovered<T extends Undoable>(steps: readonly T[]): T[] {
+  const owned = new Set(steps.flatMap((o) => createdNamespace(o) ?? []));
   return steps.filter((o) => o.kind === "netns-add" || !((o.scope !== null && owned.has(o.scope)) || (o.netns !== null && owned.has(o.netns))));
 }
 
@@ -280,7 +277,7 @@ export function openJournal(stateDir: string, lab: string): Journal {
       const down = teardownPath(stateDir, lab);
       const steps = uncovered(owned);
       const byPhase = new Map<number, string[]>();
-      for (const o of steps) if (o.kind === "netns-add") byPhase.set(o.phase, [...(byPhase.get(o.phase) ?? []), o.argv[3] as string]);
+      for (const o of steps) if (o.kind === "netns-add") byPhase.set(o.phase, [...(byPhase.get(o.phase) ?? []), o.name]);
       const file: TeardownFile = {
         planHash,
         covered: owned.length - steps.length,

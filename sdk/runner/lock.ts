@@ -1,12 +1,12 @@
 /**
  * A per-lab lock: two `up`/`down` of the same lab never interleave; different labs run side by
- * side. Built on the shared lock file of `ipam/file-lock.ts`; a lab's lock is only ever taken
+ * side. Built on the shared lock file of `lib/file-lock.ts`; a lab's lock is only ever taken
  * over when its holder is gone (never for age: an `up` of thousands of endpoints takes a while).
  * @module
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { acquireFileLock, type HeldLock } from "../ipam/file-lock.ts";
+import { acquireFileLock, type HeldLock } from "../lib/file-lock.ts";
 
 /** A held lab lock; release it when done. */
 export type LabLock = HeldLock;

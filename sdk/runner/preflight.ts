@@ -78,8 +78,8 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
   }
 
   for (const op of plan.ops) {
-    if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.argv[3] as string) && !ownedIds.has(op.id)) {
-      problems.push({ path: op.id, message: `namespace ${op.argv[3]} already exists and is not this lab's — delete it or rename the endpoint/lab` });
+    if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.name) && !ownedIds.has(op.id)) {
+      problems.push({ path: op.id, message: `namespace ${op.name} already exists and is not this lab's — delete it or rename the endpoint/lab` });
     }
     if ((op.kind === "parent-add" || op.kind === "shim-add") && op.fact.type === "link" && hostLinks.has(op.fact.name)) {
       // Ours if it carries the mark, or if the journal says this lab created it (an up that died

@@ -105,3 +105,13 @@ export interface LabSpec {
   /** Endpoints in the order they were added. */
   readonly endpoints: readonly EndpointSpec[];
 }
+
+/** A note the planner or IPAM attaches (e.g. "gateway ignored in L3 mode", "dummy → bridge fallback"). */
+export interface Diagnostic {
+  /** `info` or `warning`. */
+  readonly level: "info" | "warning";
+  /** Field path or object it concerns. */
+  readonly path: string;
+  /** The message. */
+  readonly message: string;
+}

@@ -9,7 +9,7 @@
  */
 import { UnderlayError } from "../errors.ts";
 import type { ExecResult, Executor } from "../executor/types.ts";
-import { mapBounded } from "./bounded.ts";
+import { mapLimit } from "../lib/map-limit.ts";
 import { splitJsonValues } from "./json-values.ts";
 import { asArray, asRecord, str } from "./json-read.ts";
 import { checkSysctlKeys, parseSysctl } from "./parse-sysctl.ts";
@@ -74,7 +74,7 @@ export async function observe(
   const answers = earlyAnswers === null ? await readBatches(executor, present, concurrency) : present.map((ns) => earlyAnswers[wanted.indexOf(ns)]);
   const read = new Map(present.map((ns, i) => [ns, toState(ns, answers[i], options.raw === true)]));
   const withKeys = present.filter((ns) => read.get(ns)?.exists === true && keysFor(options.sysctl, ns).length > 0);
-  const sysctls = await mapBounded(withKeys, concurrency, (ns) => readSysctl(executor, ns, keysFor(options.sysctl, ns)));
+  const sysctls = await mapLimit(withKeys, concurrency, (ns) => readSysctl(executor, ns, keysFor(options.sysctl, ns)));
   withKeys.forEach((ns, i) => {
     const state = read.get(ns);
     const values = sysctls[i];
@@ -92,7 +92,7 @@ export async function observe(
 function readBatches(executor: Executor, present: readonly (string | null)[], concurrency: number): Promise<ExecResult[]> {
   const commands = present.map(namespaceCommand);
   if (executor.runMany !== undefined && commands.length > concurrency) return executor.runMany(commands, concurrency);
-  return mapBounded(commands, concurrency, (c) => executor.run(c));
+  return mapLimit(commands, concurrency, (c) => executor.run(c));
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
-import { mapBounded } from "./bounded.ts";
+import { mapLimit } from "../lib/map-limit.ts";
 
 /**
  * Reads `paths` in the executor's own namespace: content, or `null` for a file that does not exist.
@@ -59,7 +59,7 @@ export async function readFiles(executor: Executor, paths: readonly string[], co
       unsure.push(...present);
     }
   }
-  await mapBounded(unsure, concurrency, async (p) => {
+  await mapLimit(unsure, concurrency, async (p) => {
     files.set(p, await readOne(executor, p));
   });
   return new Map(wanted.map((p) => [p, files.get(p) ?? null]));

@@ -7,7 +7,7 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { Command } from "../plan/types.ts";
+import type { Command } from "../executor/types.ts";
 import type { ExecResult } from "../executor/types.ts";
 import { splitJsonValues } from "./json-values.ts";
 import { asArray } from "./json-read.ts";

@@ -74,7 +74,7 @@ export async function livePlan(lab: Plannable, options: { readonly executor: Exe
   const data = r.plan.toJSON();
   const toRun = new Set(r.ops.filter((o) => o.status === "skipped").map((o) => o.id));
   const live = await namespaces(options.executor);
-  const replaced = new Set(data.ops.filter((o) => o.kind === "netns-add" && toRun.has(o.id) && live.has(o.argv[3] as string)).map((o) => o.argv[3] as string));
+  const replaced = new Set(data.ops.flatMap((o) => (o.kind === "netns-add" && toRun.has(o.id) && live.has(o.name) ? [o.name] : [])));
   const planIds = new Set(data.ops.map((o) => o.id));
   const removed: TextStep[] = readOwnership(options.stateDir, lab.name)
     .ops.filter((e) => !planIds.has(e.op.id))
@@ -83,7 +83,7 @@ export async function livePlan(lab: Plannable, options: { readonly executor: Exe
     const reason = notOurs.get(o.id);
     if (reason !== undefined) return { mark: " ", id: o.id, summary: `${o.summary} (${reason})` };
     if (!toRun.has(o.id)) return { mark: " ", id: o.id, summary: o.summary };
-    const ns = o.kind === "netns-add" ? (o.argv[3] as string) : o.scope;
+    const ns = o.kind === "netns-add" ? o.name : o.scope;
     if (ns !== null && replaced.has(ns)) return { mark: "~", id: o.id, summary: o.kind === "netns-add" ? `${o.summary} (replaced: an interface inside differs from the plan)` : o.summary };
     return { mark: "+", id: o.id, summary: o.summary };
   });

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { qemuExecutor, type QemuExecutor, type QemuExecutorOptions } from "../../sdk/executor/qemu.ts";
 import { kernelLabAssets, kernelLabReady } from "../support/guest.ts";
-import { pidAlive } from "../../sdk/ipam/file-lock.ts";
+import { pidAlive } from "../../sdk/lib/file-lock.ts";
 
 const lab = await kernelLabReady("kernel lab: lifecycle");
 const repo = fileURLToPath(new URL("../..", import.meta.url));

@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, it, onTestFinished } from "vitest";
 import type { CheckReport, LabBuilder, UpResult } from "../../sdk/index.ts";
 import type { QemuExecutor } from "../../sdk/executor/qemu.ts";
-import { withFileLock } from "../../sdk/ipam/file-lock.ts";
+import { withFileLock } from "../../sdk/lib/file-lock.ts";
 import { assertGuestClean, useGuest, type GuestHandle } from "../support/guest.ts";
 
 /** A link as `ip -details -json link` prints it (the fields the scenarios read). */

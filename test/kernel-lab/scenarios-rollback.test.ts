@@ -16,7 +16,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
-import { lab, net, UnderlayError, type Command, type ExecResult, type Executor, type LabBuilder, type Op } from "../../sdk/index.ts";
+import { lab, net, UnderlayError, type Command, type ExecResult, type Executor, type LabBuilder, type Op, iproute2Executor } from "../../sdk/index.ts";
 import { compareDumps, dump } from "../../sdk/state/index.ts";
 import { failingAt } from "../support/fault-executor.ts";
 import { kernelLabReady } from "../support/guest.ts";
@@ -145,13 +145,13 @@ describe.runIf(ready)("kernel lab: rollback at every step (Debian kernel under q
     // and it never rolls back. What it leaves is what a SIGKILL leaves: the kernel state and the
     // journal on disk (its lock would be stale; a fresh state dir with the journal stands in).
     let dead = false;
-    const dying: Executor = {
+    const dying = iproute2Executor({
       name: "qemu",
       run(c: Command): Promise<ExecResult> {
         if (!dead && c.netns !== null && c.netns !== `${name}-h` && (c.input ?? "").includes(" name eth0")) dead = true;
         return dead ? new Promise<ExecResult>(() => {}) : kit.vm.run(c);
       },
-    };
+    });
     const killedDir = mkdtempSync(join(tmpdir(), "underlay-kl-killed-"));
     const nextDir = mkdtempSync(join(tmpdir(), "underlay-kl-next-"));
     try {

@@ -2,11 +2,11 @@
  * Readable assertions over plans: the argv lines of a plan (optionally of one kind or namespace),
  * and the addresses/routes of an endpoint, so tests read like the reference documents.
  */
-import type { Plan } from "../../sdk/index.ts";
+import { iproute2, type Plan } from "../../sdk/index.ts";
 
 /** Every op as `<netns|-> <argv…>` lines, optionally filtered by kind. */
 export function argvLines(plan: Plan, kind?: string): string[] {
-  return plan.ops.filter((o) => kind === undefined || o.kind === kind).map((o) => `${o.netns ?? "-"} ${o.argv.join(" ")}`);
+  return plan.ops.filter((o) => kind === undefined || o.kind === kind).map((o) => `${o.netns ?? "-"} ${iproute2(o).argv.join(" ")}`);
 }
 
 /** The interface `ifname` of endpoint `name`. */

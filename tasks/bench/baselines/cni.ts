@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UnderlayError } from "../../../sdk/errors.ts";
 import { exec, inNetns } from "./exec.ts";
-import { mapLimit } from "./map-limit.ts";
+import { mapLimit } from "../../../sdk/lib/map-limit.ts";
 import { checkOptions, endpointNetns, GATEWAY, hostNetns, PARENT, SUBNET, withSandbox } from "./sandbox.ts";
 import type { BaselineOptions, BaselineResult } from "./types.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { exec, inNetns } from "./exec.ts";
-import { mapLimit } from "./map-limit.ts";
+import { mapLimit } from "../../../sdk/lib/map-limit.ts";
 import { checkOptions, endpointCidr, endpointNetns, GATEWAY, hostNetns, PARENT, withSandbox } from "./sandbox.ts";
 import type { BaselineOptions, BaselineResult } from "./types.ts";
 

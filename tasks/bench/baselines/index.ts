@@ -21,7 +21,6 @@ export { CNI_PATH, cniConfig, cniEnv, ensureCniPlugins, runCni, type CniOptions 
 export { describeEnvironment, detectRuntime, formatEnvironment, type BenchEnvironment } from "./environment.ts";
 export { exec, inNetns, isStopping, stopRunning, type ExecOptions, type Executed } from "./exec.ts";
 export { handWrittenScripts, runHandWritten, type HandWrittenOptions, type HandWrittenScripts } from "./hand-written.ts";
-export { mapLimit } from "./map-limit.ts";
 export { naiveScripts, runNaive, type NaiveScripts } from "./naive.ts";
 export { BASELINES, runBaselines, selectBaselines, type RunBaselinesOptions } from "./run-baselines.ts";
 export {

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { capabilities, lab, localExecutor, net, type Command, type ExecResult, type Executor } from "../../../sdk/index.ts";
+import { capabilities, lab, localExecutor, net, type Command, type ExecResult, type Executor, iproute2Executor } from "../../../sdk/index.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const name = uniqueName("ucn");
@@ -26,13 +26,13 @@ describe.runIf(requireRoot("crash between create and mark"))("crash between crea
     // The process "dies" when it is about to mark the links: from then on nothing it sends runs and
     // it never rolls back — what a SIGKILL leaves: kernel state and the journal on disk.
     let dead = false;
-    const dying: Executor = {
+    const dying = iproute2Executor({
       name: "local",
       run(c: Command): Promise<ExecResult> {
         if (!dead && c.netns !== null && c.netns !== `${name}-h` && (c.input ?? c.argv.join(" ")).includes(mark)) dead = true;
         return dead ? new Promise<ExecResult>(() => {}) : executor.run(c);
       },
-    };
+    });
     const killedDir = mkdtempSync(join(tmpdir(), "underlay-cn-killed-"));
     const nextDir = mkdtempSync(join(tmpdir(), "underlay-cn-next-"));
     try {

@@ -11,6 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { localExecutor } from "../../../sdk/executor/local.ts";
+import { iproute2Executor } from "../../../sdk/executor/iproute2/executor.ts";
 import type { Executor } from "../../../sdk/executor/types.ts";
 import { observe } from "../../../sdk/state/observe.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, uniqueName } from "../../support/netns.ts";
@@ -53,7 +54,7 @@ function median(xs: number[]): number {
 }
 
 /** The local executor without its runMany fan-out: one spawn per namespace from this process. */
-const spawnEach: Executor = { name: "local-run-only", run: (c) => executor.run(c) };
+const spawnEach: Executor = iproute2Executor({ name: "local-run-only", run: (c) => executor.run(c) });
 
 async function timeObserve(ex: Executor, n: number, concurrency: number, runs = 7): Promise<number> {
   const names = [host, ...Array.from({ length: n }, (_, i) => ep(i))];

@@ -17,8 +17,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localExecutor } from "../../../sdk/executor/local.ts";
-import type { Executor } from "../../../sdk/executor/types.ts";
-import type { Command, Fact } from "../../../sdk/plan/types.ts";
+import { iproute2Executor } from "../../../sdk/executor/iproute2/executor.ts";
+import type { Command, Executor } from "../../../sdk/executor/types.ts";
+import type { Fact } from "../../../sdk/plan/types.ts";
 import { diffFacts, extras } from "../../../sdk/state/diff.ts";
 import { compareDumps, dump, type StateDump } from "../../../sdk/state/dump.ts";
 import { explain, holds } from "../../../sdk/state/facts.ts";
@@ -95,7 +96,7 @@ describe.runIf(requireRoot("state read-back on a real kernel"))("state read-back
     const commands: Command[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const counting: Executor = {
+    const counting = iproute2Executor({
       name: "counting",
       async run(command) {
         commands.push(command);
@@ -106,7 +107,7 @@ describe.runIf(requireRoot("state read-back on a real kernel"))("state read-back
           inFlight--;
         }
       },
-    };
+    });
     const state = await observe(counting, [host, a, b, `${prefix}-gone`]);
     expect(commands.map((c) => `${c.netns ?? "-"} ${c.argv.join(" ")}`)).toEqual([
       "- ip -json netns list",

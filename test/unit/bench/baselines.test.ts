@@ -9,7 +9,7 @@ import { cniConfig, cniEnv } from "../../../tasks/bench/baselines/cni.ts";
 import { detectRuntime, formatEnvironment } from "../../../tasks/bench/baselines/environment.ts";
 import { inNetns } from "../../../tasks/bench/baselines/exec.ts";
 import { handWrittenScripts } from "../../../tasks/bench/baselines/hand-written.ts";
-import { mapLimit } from "../../../tasks/bench/baselines/map-limit.ts";
+import { mapLimit } from "../../../sdk/lib/map-limit.ts";
 import { naiveScripts } from "../../../tasks/bench/baselines/naive.ts";
 import { selectBaselines } from "../../../tasks/bench/baselines/run-baselines.ts";
 import { checkOptions, endpointCidr, endpointNetns, hostNetns } from "../../../tasks/bench/baselines/sandbox.ts";

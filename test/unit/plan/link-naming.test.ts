@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lab, net } from "../../../sdk/index.ts";
+import { iproute2, lab, net } from "../../../sdk/index.ts";
 import { pendingLinkName } from "../../../sdk/spec/names.ts";
 
 const demo = lab("ln", { host: "ln-h" }).endpoint("a", net.macvlan("n").parent("p0").subnet("10.7.0.0/24"));
@@ -7,8 +7,8 @@ const lines = (nameInTarget?: boolean): string[] =>
   demo
     .plan(nameInTarget === undefined ? {} : { nameInTarget })
     .toJSON()
-    .ops.filter((o) => o.scope === "ln-a" && (o.kind === "link-add" || o.argv.includes("alias")))
-    .map((o) => `${o.id} | ${o.netns} | ${o.argv.join(" ")} | undo: ${o.undo?.argv.join(" ")}`);
+    .ops.filter((o) => o.scope === "ln-a" && (o.kind === "link-add" || o.kind === "link-mark"))
+    .map((o) => `${o.id} | ${o.netns} | ${iproute2(o).argv.join(" ")} | undo: ${o.undo === null ? "" : iproute2(o.undo).argv.join(" ")}`);
 
 describe("endpoint link naming", () => {
   it("by default (any kernel) creates the link under a temporary name and renames and marks it inside", () => {

@@ -1,6 +1,6 @@
 /** Route helpers for ipvlan L3: data, argv, both directions, and clear errors for bad input. */
 import { describe, expect, it } from "vitest";
-import { hostAccessRoutes, l3Routes, lab, net, routeArgv, twoHostRoutes, UnderlayError } from "../../../sdk/index.ts";
+import { hostAccessRoutes, iproute2, l3Routes, lab, net, routeArgv, twoHostRoutes, UnderlayError } from "../../../sdk/index.ts";
 
 const ipnet210 = net.ipvlan("ipnet210").mode("l3").subnet("192.168.214.0/24").subnet("10.1.214.0/24").subnet("2001:db8:abc6::/64");
 
@@ -48,8 +48,9 @@ describe("twoHostRoutes", () => {
     const { onA, onB } = twoHostRoutes("pair", { networks: [a], address: "172.30.0.1", dev: "u0", netns: "ha", connected: ["172.30.0.0/24"] }, { networks: [b], address: "172.30.0.2", dev: "u0", netns: "hb", connected: ["172.30.0.0/24"] });
     expect(onA.routes).toEqual([{ dst: "10.10.2.0/24", via: "172.30.0.2", dev: "u0" }]);
     expect(onB.routes).toEqual([{ dst: "10.10.1.0/24", via: "172.30.0.1", dev: "u0" }]);
-    expect(onA.plan().ops.map((o) => `${o.netns} ${o.argv.join(" ")}`)).toEqual(["ha ip route replace 10.10.2.0/24 via 172.30.0.2 dev u0"]);
-    expect(onA.plan().ops[0]?.undo?.argv).toEqual(["ip", "route", "del", "10.10.2.0/24", "via", "172.30.0.2", "dev", "u0"]);
+    expect(onA.plan().ops.map((o) => `${o.netns} ${iproute2(o).argv.join(" ")}`)).toEqual(["ha ip route replace 10.10.2.0/24 via 172.30.0.2 dev u0"]);
+    const undo = onA.plan().ops[0]?.undo;
+    expect(undo === null || undo === undefined ? null : iproute2(undo).argv).toEqual(["ip", "route", "del", "10.10.2.0/24", "via", "172.30.0.2", "dev", "u0"]);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { UnderlayError } from "../../../sdk/errors.ts";
 import { recordingExecutor } from "../../../sdk/executor/recording.ts";
 import type { ExecResult } from "../../../sdk/executor/types.ts";
-import type { Command } from "../../../sdk/plan/types.ts";
+import type { Command } from "../../../sdk/executor/types.ts";
 import { observe } from "../../../sdk/state/observe.ts";
 import { readFiles } from "../../../sdk/state/read-files.ts";
 import { batch, fixture } from "./fixtures.ts";

@@ -1,10 +1,11 @@
 /**
- * Turns a phase's ops into as few processes as possible: consecutive `ip` commands in the same
- * namespace become one `ip -batch -`; everything else runs alone. Also reads which batch line
- * failed from iproute2's answer (`Command failed -:N`).
+ * `ip -batch` text: turns commands into as few processes as possible (consecutive `ip` commands
+ * in one namespace become one `ip -batch -`; everything else runs alone), and reads which line
+ * failed from iproute2's answer (`Command failed -:N`) — or, where iproute2 stops without naming
+ * it (an argument it cannot parse ends the process), from the argument its message quotes.
  * @module
  */
-import type { Command } from "../plan/types.ts";
+import type { Command } from "../types.ts";
 
 /**
  * Lines per `ip -batch` process at most: long runs (thousands of `netns add`) are split so that a
@@ -37,49 +38,37 @@ export function batchLine(c: Command): string {
 }
 
 /**
- * Groups commands by namespace (keeping each namespace's order) and packs consecutive `ip`
- * commands of a namespace into one `ip -batch -` process.
+ * Packs one namespace's commands into processes: consecutive `ip` commands (at most `maxLines`)
+ * become one `ip -batch -` (`ip -force -batch -` with `force`, which goes on past failed lines);
+ * anything else — and a lone `ip` command — runs as itself.
  *
  * @example
  * ```ts
- * chunk([{ netns: "a", argv: ["ip", "link", "set", "lo", "up"] }, { netns: "a", argv: ["ip", "addr", "add", "10.0.0.2/24", "dev", "eth0"] }]);
+ * pack("a", [{ netns: "a", argv: ["ip", "link", "set", "lo", "up"] }, { netns: "a", argv: ["ip", "addr", "add", "10.0.0.2/24", "dev", "eth0"] }], false);
  * // one chunk: ip -batch - with two lines, run in namespace a
  * ```
  */
-export function chunk<T extends Command>(commands: readonly T[], maxLines: number = MAX_BATCH_LINES): Chunk<T>[][] {
-  const byNs = new Map<string | null, T[]>();
+export function pack<T extends Command>(netns: string | null, commands: readonly T[], force: boolean, maxLines: number = MAX_BATCH_LINES): Chunk<T>[] {
+  const chunks: Chunk<T>[] = [];
+  let run: T[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    const items = run;
+    run = [];
+    if (items.length === 1) chunks.push({ netns, items, command: items[0] as T });
+    else chunks.push({ netns, items, command: { netns, argv: force ? ["ip", "-force", "-batch", "-"] : ["ip", "-batch", "-"], input: `${items.map(batchLine).join("\n")}\n` } });
+  };
   for (const c of commands) {
-    const list = byNs.get(c.netns);
-    if (list === undefined) byNs.set(c.netns, [c]);
-    else list.push(c);
-  }
-  const lanes: Chunk<T>[][] = [];
-  for (const [netns, list] of byNs) {
-    const lane: Chunk<T>[] = [];
-    let run: T[] = [];
-    const flush = (): void => {
-      if (run.length === 0) return;
-      const items = run;
-      run = [];
-      if (items.length === 1) {
-        lane.push({ netns, items, command: items[0] as T });
-      } else {
-        lane.push({ netns, items, command: { netns, argv: ["ip", "-batch", "-"], input: `${items.map(batchLine).join("\n")}\n` } });
-      }
-    };
-    for (const c of list) {
-      if (isIp(c)) {
-        if (run.length >= maxLines) flush();
-        run.push(c);
-      } else {
-        flush();
-        lane.push({ netns, items: [c], command: c });
-      }
+    if (isIp(c)) {
+      if (run.length >= maxLines) flush();
+      run.push(c);
+    } else {
+      flush();
+      chunks.push({ netns, items: [c], command: c });
     }
-    flush();
-    lanes.push(lane);
   }
-  return lanes;
+  flush();
+  return chunks;
 }
 
 /**
@@ -129,27 +118,20 @@ export function batchError(stderr: string): string {
 }
 
 /**
- * Runs async jobs with at most `limit` at a time; resolves when all have settled.
+ * The 0-based line that an answer naming no line most likely failed at: the first line holding an
+ * argument that the error message quotes (iproute2 quotes what it cannot parse:
+ * `Error: any valid prefix is expected rather than "10.0.0.999/24".`), or `null`.
  *
  * @example
  * ```ts
- * await bounded(jobs, 2);
+ * inferFailedLine('Error: inet prefix is expected rather than "10.0.0.999/24".', [["ip", "link", "set", "lo", "up"], ["ip", "addr", "add", "10.0.0.999/24", "dev", "eth0"]]); // 1
  * ```
  */
-export async function bounded<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<PromiseSettledResult<T>[]> {
-  const results: PromiseSettledResult<T>[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const i = next++;
-      const job = jobs[i] as () => Promise<T>;
-      try {
-        results[i] = { status: "fulfilled", value: await job() };
-      } catch (reason) {
-        results[i] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
-  return results;
+export function inferFailedLine(stderr: string, lines: readonly (readonly string[])[]): number | null {
+  const quoted = [...stderr.matchAll(/"([^"\n]+)"/g)].map((m) => m[1] as string);
+  for (const token of quoted) {
+    const at = lines.findIndex((argv) => argv.includes(token));
+    if (at !== -1) return at;
+  }
+  return null;
 }

@@ -1,0 +1,77 @@
+/**
+ * What every runner verb shares: the lab as the runner sees it, the default executor and state
+ * directory, and planning for the executor's kernel.
+ * @module
+ */
+import { UnderlayError } from "../errors.ts";
+import { localExecutor } from "../executor/local.ts";
+import type { Executor } from "../executor/types.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { PlanOptions } from "../plan/planner.ts";
+import type { PlanData } from "../plan/types.ts";
+import type { LabSpec } from "../spec/types.ts";
+import { capabilities } from "./capabilities.ts";
+import type { Ownership } from "./journal.ts";
+
+/** What the runner needs of a lab: its spec and a way to plan it. */
+export interface Plannable {
+  /** Lab name. */
+  readonly name: string;
+  /** The lab definition. */
+  spec(): LabSpec;
+  /** Compiles the plan. */
+  plan(options?: PlanOptions): Plan;
+}
+
+/**
+ * Default state directory: `$UNDERLAY_STATE_DIR` or `/run/underlay`.
+ *
+ * @example
+ * ```ts
+ * defaultStateDir(); // "/run/underlay"
+ * ```
+ */
+export function defaultStateDir(): string {
+  return process.env.UNDERLAY_STATE_DIR ?? "/run/underlay";
+}
+
+/** A listener that ignores everything. */
+export const noop = (): void => {};
+
+let sharedLocal: Executor | null = null;
+/** The default executor: one local executor per process, so the kernel is probed once. */
+export function defaultExecutor(): Executor {
+  sharedLocal ??= localExecutor();
+  return sharedLocal;
+}
+
+/**
+ * Parses `"60s"`, `"2m"`, `"500ms"` or a number of ms.
+ *
+ * @example
+ * ```ts
+ * parseDuration("2m"); // 120000
+ * ```
+ */
+export function parseDuration(value: string | number): number {
+  if (typeof value === "number") return value;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  if (m === null) throw new UnderlayError("USAGE", `invalid duration ${JSON.stringify(value)} — use e.g. "60s", "2m" or a number of milliseconds`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? "ms";
+  return n * (unit === "h" ? 3_600_000 : unit === "m" ? 60_000 : unit === "s" ? 1000 : 1);
+}
+
+/** The lab's plan for the kernel behind `executor` (probed once per executor). */
+export async function planFor(lab: Plannable, executor: Executor, extra: PlanOptions = {}): Promise<Plan> {
+  const caps = await capabilities(executor);
+  return lab.plan({ ...extra, dummy: caps.kinds.dummy, nameInTarget: caps.nameInTarget });
+}
+
+/** The plan's endpoint namespaces, and those the journal says the lab created. */
+export function endpointNamespaces(plan: PlanData, owned: Ownership): string[] {
+  const names = new Set(plan.endpoints.map((e) => e.netns));
+  for (const e of owned.ops) if (e.op.kind === "netns-add" && e.op.name !== plan.host) names.add(e.op.name);
+  return [...names];
+}
+
