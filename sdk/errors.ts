@@ -21,6 +21,7 @@ export type UnderlayErrorCode =
   | "ROLLBACK_FAILED" // an op failed and rollback could not undo everything
   | "ABORTED" // apply interrupted by signal/AbortSignal (rolled back)
   | "LOCKED" // another process holds the lab lock
+  | "IN_USE" // the lab is owned by another live process
   | "DRIFT" // verify found differences between the kernel and the plan
   | "EXEC" // an executor could not run a command at all
   | "LEASE" // the lease store could not be read/written

@@ -27,7 +27,8 @@ export function leaseOwner(lab: string, endpoint: string, network: string): stri
 
 /**
  * Leases the addresses of a lab atomically (one batch, under one lock) and returns the lab with
- * every attachment's addresses written as static `ips` (IPv4 first). Static addresses the lab
+ * every attachment's addresses written as static `ips` (IPv4 first) and the store named in
+ * `leases`, so that the runner releases them when the lab is torn down or fails to come up. Static addresses the lab
  * already gives are leased too (`want`), so no other process can take them; networks that had no
  * subnet get the default subnet written in. Idempotent per owner. Throws `INVALID_SPEC` when the
  * lab is invalid, `POOL_EXHAUSTED` or `LEASE` when the shared pool cannot serve it (then nothing
@@ -95,7 +96,7 @@ export async function leaseLab(spec: LabSpec, store: LeaseStore): Promise<LabSpe
     const list = slot === undefined ? [] : [slot[4], slot[6]].filter((x): x is string => x !== null);
     return { ...at, network: resolved.get(at.network.name) ?? at.network, ips: list };
   };
-  return { ...spec, endpoints: spec.endpoints.map((ep) => ({ ...ep, attachments: ep.attachments.map((at) => attach(ep.name, at)) })) };
+  return { ...spec, leases: { store: store.path }, endpoints: spec.endpoints.map((ep) => ({ ...ep, attachments: ep.attachments.map((at) => attach(ep.name, at)) })) };
 }
 
 /**

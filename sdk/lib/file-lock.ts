@@ -214,3 +214,23 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     await lock.release();
   }
 }
+
+/**
+ * The live process holding the lock at `path` (on this host), or `null` when the lock is free,
+ * unreadable, held on another host, or its holder is gone.
+ *
+ * @example
+ * ```ts
+ * lockHolder("/run/underlay/demo.lock"); // 4242 while an up of demo runs
+ * ```
+ */
+export function lockHolder(path: string): number | null {
+  let raw: string;
+  try {
+    raw = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  const h = parseHolder(raw);
+  return h !== null && h.host === hostname() && pidAlive(h.pid) ? h.pid : null;
+}

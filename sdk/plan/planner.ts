@@ -15,7 +15,7 @@ import {
 } from "../spec/names.ts";
 import type { LabSpec, NetworkSpec } from "../spec/types.ts";
 import { labNetworks, usesDummyParent, validateLab } from "../spec/validate.ts";
-import { addrAdd, hostsFiles, linkSteps, linkUp, markLink, netnsAdd, parentAdd, routeAdd, shimAdd, sysctlNoRa, vlanEnsure, type EndpointLink, type Op, type SlaveLink } from "./ops/index.ts";
+import { addrAdd, hostsFiles, hostsMarker, linkSteps, linkUp, markLink, netnsAdd, parentAdd, routeAdd, shimAdd, sysctlNoRa, vlanEnsure, type EndpointLink, type Op, type SlaveLink } from "./ops/index.ts";
 import { PHASE } from "./phases.ts";
 import type { Diagnostic } from "../spec/types.ts";
 import type { EndpointInfo, InterfaceInfo, NetworkInfo, PlanData, RouteInfo } from "./types.ts";
@@ -201,7 +201,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
   ops.push(...nsOps, ...sysctlOps, ...linkOps, ...inNsOps);
 
   if (options.hostsFiles !== false && endpoints.length > 0) {
-    const content = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", `# underlay lab ${spec.name}`, ...hostsLines].join("\n");
+    const content = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", hostsMarker(spec.name), ...hostsLines].join("\n");
     ops.push(hostsFiles(endpoints.map((e) => e.netns), content, PHASE.hosts));
   }
 

@@ -13,6 +13,8 @@ import type { LabSpec } from "../spec/types.ts";
 import { capabilities } from "./capabilities.ts";
 import type { Ownership } from "./journal.ts";
 
+export { defaultStateDir } from "./state-dir.ts";
+
 /** What the runner needs of a lab: its spec and a way to plan it. */
 export interface Plannable {
   /** Lab name. */
@@ -23,17 +25,6 @@ export interface Plannable {
   plan(options?: PlanOptions): Plan;
 }
 
-/**
- * Default state directory: `$UNDERLAY_STATE_DIR` or `/run/underlay`.
- *
- * @example
- * ```ts
- * defaultStateDir(); // "/run/underlay"
- * ```
- */
-export function defaultStateDir(): string {
-  return process.env.UNDERLAY_STATE_DIR ?? "/run/underlay";
-}
 
 /** A listener that ignores everything. */
 export const noop = (): void => {};

@@ -11,6 +11,7 @@ import { deleteNamespaces, undoOps, type Undoable } from "./apply.ts";
 import { defaultExecutor, defaultStateDir, noop, planFor, type Plannable } from "./context.ts";
 import { discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
+import { forgetLab, inUse, otherLiveOwner, readLabRecord } from "./registry.ts";
 import type { DownOptions, DownResult } from "./options.ts";
 
 /** Ops that prove ownership by mark when the journal cannot (lost state dir, crash before any journal write). */
@@ -62,6 +63,12 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
   try {
     // A completed lab has a small teardown list; otherwise replay the journal (and prove by marks).
     const fast = readTeardown(stateDir, lab.name);
+    const record = readLabRecord(lab.name);
+    if (!options.dryRun && options.force !== true) {
+      const other = otherLiveOwner(lab.name, fast !== null ? fast.owner : readOwnership(stateDir, lab.name).owner);
+      if (other !== null) throw inUse(lab.name, other, "tear it down (pass force to do it anyway)");
+    }
+    const leases = record?.leaseStore ?? lab.spec().leases?.store ?? null;
     if (fast !== null && fast.steps.length === 0 && !options.dryRun) {
       // The usual case: everything the lab owns lives in namespaces it owns. Delete them by name.
       const count = fast.namespaces.reduce((n, [, names]) => n + names.length, 0);
@@ -69,11 +76,12 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
       const rb = await deleteNamespaces(executor, fast.namespaces, options.onEvent ?? null);
       if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone, rb.failed);
       discardJournal(stateDir, lab.name);
+      await forgetLab(lab.name, leases);
       const ms = performance.now() - t0;
       emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + fast.covered, ms });
       return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, ms };
     }
-    const owned = fast === null ? readOwnership(stateDir, lab.name) : { ops: teardownSteps(fast).map((op) => ({ op, done: true })), complete: true, planHash: null };
+    const owned: Ownership = fast === null ? readOwnership(stateDir, lab.name) : { ops: teardownSteps(fast).map((op) => ({ op, done: true })), complete: true, planHash: null, owner: fast.owner };
     const covered = fast?.covered ?? 0;
     let ops: Undoable[] = owned.ops.map((e) => e.op);
     if (owned.ops.length === 0 || !owned.complete) {
@@ -82,7 +90,10 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     }
     emit({ type: "start", action: "down", lab: lab.name, total: ops.length + covered, inPlace: 0 });
     if (options.dryRun || ops.length === 0) {
-      if (!options.dryRun && owned.ops.length === 0) openJournal(stateDir, lab.name).remove();
+      if (!options.dryRun && owned.ops.length === 0) {
+        openJournal(stateDir, lab.name).remove();
+        await forgetLab(lab.name, leases);
+      }
       return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
     }
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
@@ -90,6 +101,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
     if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone.map((o) => o.id), rb.failed.map((f) => ({ id: f.op.id, stderr: f.stderr })));
     discardJournal(stateDir, lab.name);
+    await forgetLab(lab.name, leases);
     const ms = performance.now() - t0;
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
     return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };

@@ -9,6 +9,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
+import type { ProcessIdentity } from "../lib/process-identity.ts";
 import type { Op } from "../plan/ops/types.ts";
 import { netnsAdd } from "../plan/ops/namespace.ts";
 import { shortHash } from "../spec/names.ts";
@@ -61,13 +62,13 @@ export function createdNamespace(step: Undoable): string | null {
   return step.kind === "netns-add" ? step.name : null;
 }
 
-/** One journal record. */
+/** One journal record. `owner` is the process that owns the lab (`null`: a persistent lab). */
 export type JournalRecord =
-  | { readonly t: "begin"; readonly at: string; readonly pid: number; readonly planHash: string }
+  | { readonly t: "begin"; readonly at: string; readonly pid: number; readonly planHash: string; readonly owner?: ProcessIdentity | null }
   | { readonly t: "intent"; readonly ops: readonly OwnedStep[] }
   | { readonly t: "done"; readonly ids: readonly string[] }
   | { readonly t: "undone"; readonly ids: readonly string[] }
-  | { readonly t: "end"; readonly ok: boolean; readonly planHash: string };
+  | { readonly t: "end"; readonly ok: boolean; readonly planHash: string; readonly owner?: ProcessIdentity | null };
 
 /** What replaying a journal yields. */
 export interface Ownership {
@@ -77,6 +78,8 @@ export interface Ownership {
   readonly complete: boolean;
   /** Plan hash of the last successful run, or `null`. */
   readonly planHash: string | null;
+  /** The owning process the journal names; `null` for a persistent lab; `undefined` when it names none. */
+  readonly owner: ProcessIdentity | null | undefined;
 }
 
 /** Path of a lab's journal. */
@@ -90,11 +93,12 @@ export function journalPath(stateDir: string, lab: string): string {
  */
 export function readOwnership(stateDir: string, lab: string): Ownership {
   const path = journalPath(stateDir, lab);
-  if (!existsSync(path)) return { ops: [], complete: true, planHash: null };
+  if (!existsSync(path)) return { ops: [], complete: true, planHash: null, owner: undefined };
   const order: string[] = [];
   const ops = new Map<string, { op: OwnedStep; done: boolean }>();
   let complete = true;
   let planHash: string | null = null;
+  let owner: ProcessIdentity | null | undefined;
   const text = readFileSync(path, "utf8");
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
@@ -107,6 +111,7 @@ export function readOwnership(stateDir: string, lab: string): Ownership {
     switch (rec.t) {
       case "begin":
         complete = false;
+        if (rec.owner !== undefined) owner = rec.owner;
         break;
       case "intent":
         for (const op of rec.ops) {
@@ -126,10 +131,11 @@ export function readOwnership(stateDir: string, lab: string): Ownership {
       case "end":
         complete = rec.ok;
         planHash = rec.ok ? rec.planHash : planHash;
+        if (rec.owner !== undefined) owner = rec.owner;
         break;
     }
   }
-  return { ops: order.filter((id) => ops.has(id)).map((id) => ops.get(id) as { op: OwnedStep; done: boolean }), complete, planHash };
+  return { ops: order.filter((id) => ops.has(id)).map((id) => ops.get(id) as { op: OwnedStep; done: boolean }), complete, planHash, owner };
 }
 
 /** Path of a lab's teardown list (written with the compacted journal, removed when a run begins). */
@@ -145,6 +151,8 @@ export interface Teardown {
   readonly steps: readonly OwnedStep[];
   /** How many owned steps the namespace deletions take with them. */
   readonly covered: number;
+  /** The owning process (`null`: a persistent lab; `undefined`: not recorded). */
+  readonly owner: ProcessIdentity | null | undefined;
 }
 
 /**
@@ -157,7 +165,7 @@ export function readTeardown(stateDir: string, lab: string): Teardown | null {
   try {
     const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as TeardownFile;
     if (!Array.isArray(rec.steps) || !Array.isArray(rec.namespaces)) return null;
-    return { namespaces: rec.namespaces, steps: rec.steps, covered: rec.covered ?? 0 };
+    return { namespaces: rec.namespaces, steps: rec.steps, covered: rec.covered ?? 0, owner: rec.owner };
   } catch {
     return null;
   }
@@ -171,6 +179,7 @@ export function teardownSteps(t: Teardown): OwnedStep[] {
 /** The teardown file: owned namespaces as plain names per phase (thousands of them stay small), other steps in full. */
 interface TeardownFile {
   readonly planHash: string;
+  readonly owner?: ProcessIdentity | null;
   readonly covered: number;
   readonly namespaces: readonly (readonly [number, readonly string[]])[];
   readonly steps: readonly OwnedStep[];
@@ -223,8 +232,8 @@ export interface Journal {
    * batch runs, so that the work overlaps the wait instead of adding to the end of `up`.
    */
   prepare(ops: readonly Op[]): void;
-  /** Rewrites the journal as the compact list of owned ops (atomic rename). */
-  compact(owned: readonly Op[], planHash: string): void;
+  /** Rewrites the journal as the compact list of owned ops (atomic rename), with the owning process. */
+  compact(owned: readonly Op[], planHash: string, owner: ProcessIdentity | null): void;
   /** Deletes the journal (the lab owns nothing any more). */
   remove(): void;
   /** Closes the file. */
@@ -263,12 +272,12 @@ export function openJournal(stateDir: string, lab: string): Journal {
     prepare(ops: readonly Op[]): void {
       for (const op of ops) stepSignature(op);
     },
-    compact(owned: readonly Op[], planHash: string): void {
+    compact(owned: readonly Op[], planHash: string, owner: ProcessIdentity | null): void {
       const tmp = `${path}.tmp`;
       const lines = [
         JSON.stringify({ t: "intent", ops: owned.map((o) => ownedStep(o)) }),
         JSON.stringify({ t: "done", ids: owned.map((o) => o.id) }),
-        JSON.stringify({ t: "end", ok: true, planHash }),
+        JSON.stringify({ t: "end", ok: true, planHash, owner }),
       ];
       writeFileSync(tmp, `${lines.join("\n")}\n`);
       if (fd !== null) closeSync(fd);
@@ -280,6 +289,7 @@ export function openJournal(stateDir: string, lab: string): Journal {
       for (const o of steps) if (o.kind === "netns-add") byPhase.set(o.phase, [...(byPhase.get(o.phase) ?? []), o.name]);
       const file: TeardownFile = {
         planHash,
+        owner,
         covered: owned.length - steps.length,
         namespaces: [...byPhase.entries()],
         steps: steps.filter((o) => o.kind !== "netns-add").map((o) => ownedStep(o)),

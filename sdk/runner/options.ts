@@ -35,6 +35,14 @@ export interface UpOptions extends RunOptions {
   readonly handleSignals?: boolean;
   /** Write `/etc/netns/<ns>/hosts` files (default `true`). */
   readonly hostsFiles?: boolean;
+  /**
+   * The lab outlives this process (default `false`): no owner is recorded, so another process may
+   * bring it up or down and `underlay gc` never removes it — only `down` does. Without it the
+   * calling process owns the lab: `up` and `down` from another live process are refused
+   * (`IN_USE`), and once this process is gone without tearing it down, `gc`/`reap` remove it.
+   * `underlay up` (the CLI) always brings labs up this way.
+   */
+  readonly persist?: boolean;
 }
 
 /** Options of `verify`. */
@@ -47,6 +55,8 @@ export interface VerifyOptions extends RunOptions {
 export interface DownOptions extends RunOptions {
   /** Report what would be removed without removing it. */
   readonly dryRun?: boolean;
+  /** Tear down even a lab that another live process owns (default `false`: `IN_USE`). */
+  readonly force?: boolean;
 }
 
 /** Options of `check`. */

@@ -15,6 +15,8 @@ import { converge, planHash } from "./converge.ts";
 import { down } from "./down.ts";
 import type { RunEvent } from "./events.ts";
 import { openJournal, readOwnership } from "./journal.ts";
+import { forgetLab, inUse, otherLiveOwner, sameOwner, writeLabRecord } from "./registry.ts";
+import { currentProcess } from "../lib/process-identity.ts";
 import { lockLab } from "./lock.ts";
 import { look } from "./look.ts";
 import type { DownOptions, DownResult, UpOptions, UpResult } from "./options.ts";
@@ -61,6 +63,10 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
   let ran: Op[] = [];
   try {
     const owned = readOwnership(stateDir, lab.name);
+    const other = options.dryRun ? null : otherLiveOwner(lab.name, owned.owner);
+    if (other !== null) throw inUse(lab.name, other, "bring it up");
+    const owner = options.persist === true ? null : currentProcess();
+    const record = (): void => writeLabRecord({ lab: lab.name, stateDir, owner, leaseStore: lab.spec().leases?.store ?? null, at: new Date().toISOString() });
     const { state, observed, trustFiles } = await look(executor, data, owned, options.deep ?? false, concurrency, firstRead);
     const conv = converge(data, state, owned, observed, { trustFiles });
     preflight(executor, await capabilities(executor), data, state, conv, owned);
@@ -70,14 +76,19 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     if (options.dryRun || changed === 0) {
       const status = (o: Op): OpOutcome => ({ id: o.id, status: conv.run.includes(o) ? "skipped" : "in-place", ms: 0 });
       outcomes = data.ops.map(status);
-      if (changed === 0 && !options.dryRun && !owned.complete) openJournal(stateDir, lab.name).compact(conv.owned, hash);
+      if (changed === 0 && !options.dryRun) {
+        // Already up: this run still decides who owns it (this process, or nobody for a persistent lab).
+        if (!owned.complete || !sameOwner(owned.owner, owner)) openJournal(stateDir, lab.name).compact(conv.owned, hash, owner);
+        record();
+      }
       emit({ type: "end", action: "up", lab: lab.name, changed: options.dryRun ? changed : 0, ms: performance.now() - t0 });
       return result(lab, plan, options.dryRun ? changed : 0, outcomes, !!options.dryRun, performance.now() - t0, executor, stateDir, [], null);
     }
     const journal = openJournal(stateDir, lab.name);
     const ctx: ApplyContext = { executor, journal, emit, signal: controller.signal, concurrency };
     try {
-      journal.write({ t: "begin", at: new Date().toISOString(), pid: process.pid, planHash: hash });
+      journal.write({ t: "begin", at: new Date().toISOString(), pid: process.pid, planHash: hash, owner });
+      record();
       if (conv.remove.length > 0) {
         const rm = await undoOps(conv.remove, ctx, { tolerateMissing: true });
         if (rm.failed.length > 0) {
@@ -88,13 +99,16 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
       ran = conv.run.filter((_, i) => applied[i]?.status === "done");
       const byId = new Map(applied.map((o) => [o.id, o]));
       outcomes = data.ops.map((o) => byId.get(o.id) ?? { id: o.id, status: "in-place", ms: 0 });
-      journal.compact(conv.owned, hash);
+      journal.compact(conv.owned, hash, owner);
       journal.close();
     } catch (e) {
       journal.write({ t: "end", ok: false, planHash: hash });
       const after = readOwnership(stateDir, lab.name);
-      if (after.ops.length === 0) journal.remove();
-      else journal.close();
+      if (after.ops.length === 0) {
+        // Nothing of the lab is left: it is not up, its record and its leases go.
+        journal.remove();
+        await forgetLab(lab.name, lab.spec().leases?.store ?? null);
+      } else journal.close();
       throw e;
     }
     const ms = performance.now() - t0;

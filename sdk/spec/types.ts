@@ -104,6 +104,14 @@ export interface LabSpec {
   readonly sandbox: boolean;
   /** Endpoints in the order they were added. */
   readonly endpoints: readonly EndpointSpec[];
+  /** Where the lab's addresses were leased (see `leaseLab`): its leases are released when it is torn down. */
+  readonly leases?: LeaseBinding;
+}
+
+/** The lease store a lab's addresses came from. */
+export interface LeaseBinding {
+  /** Path of the lease store file. */
+  readonly store: string;
 }
 
 /** A note the planner or IPAM attaches (e.g. "gateway ignored in L3 mode", "dummy → bridge fallback"). */

@@ -24,8 +24,12 @@ export { addrKey, linkKey, routeKey, type DumpObject, type NamespaceDump, type S
 export interface DumpOptions {
   /** Only named namespaces whose name starts with this (a test's own sandbox). */
   readonly prefix?: string;
-  /** Include the executor's own namespace (default `true`). */
-  readonly includeCaller?: boolean;
+  /**
+   * Include the executor's own namespace (default `true`), or only those of its links whose
+   * ifalias starts with `marked` (and their addresses and routes) — on a shared machine, other
+   * software changes the caller's namespace all the time; a test compares only what is its own.
+   */
+  readonly includeCaller?: boolean | { readonly marked: string };
   /** Namespaces read at once (default 2). */
   readonly concurrency?: number;
 }
@@ -55,8 +59,9 @@ export async function dump(executor: Executor, selection: readonly (string | nul
     wanted = [...(selection.includeCaller === false ? [] : [null]), ...listed];
     concurrency = selection.concurrency;
   }
+  const marked = !isList(selection) && typeof selection.includeCaller === "object" ? selection.includeCaller.marked : null;
   const state = await observe(executor, wanted, { raw: true, netns: all, ...(concurrency === undefined ? {} : { concurrency }) });
-  const namespaces = [...state.namespaces.values()].filter((n) => n.exists).map(dumpNamespace);
+  const namespaces = [...state.namespaces.values()].filter((n) => n.exists).map((n) => (n.name === null && marked !== null ? onlyMarked(dumpNamespace(n), marked) : dumpNamespace(n)));
   namespaces.sort((a, b) => (a.name === b.name ? 0 : a.name === null ? -1 : b.name === null ? 1 : a.name < b.name ? -1 : 1));
   return { netns: listed.sort(), namespaces };
 }
@@ -93,6 +98,13 @@ export function dumpNamespace(ns: NamespaceState): NamespaceDump {
     addrs: sortBy(addrs, (a) => `${String(a["dev"])} ${addrKey(a)}`),
     routes: sortBy(routes, routeKey),
   };
+}
+
+/** A dump reduced to the links whose ifalias starts with `mark`, with their addresses and routes. */
+function onlyMarked(ns: NamespaceDump, mark: string): NamespaceDump {
+  const links = ns.links.filter((l) => typeof l["ifalias"] === "string" && l["ifalias"].startsWith(mark));
+  const devs = new Set(links.map((l) => String(l["ifname"])));
+  return { name: ns.name, links, addrs: ns.addrs.filter((a) => devs.has(String(a["dev"]))), routes: ns.routes.filter((r) => devs.has(String(r["dev"]))) };
 }
 
 function sortBy<T extends Readonly<Record<string, unknown>>>(items: T[], key: (o: T) => string): T[] {

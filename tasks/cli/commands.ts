@@ -56,7 +56,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   up: {
     summary: "apply a lab (idempotent; rolls back on failure)",
     usage: "underlay up <lab.ts> [--host <netns>] [--yes] [--dry-run] [--fast]",
-    details: "Reads the live state of every namespace the lab touches and applies only what is missing, so `up` also converges a lab changed by hand (see `verify`).",
+    details: "Reads the live state of every namespace the lab touches and applies only what is missing, so `up` also converges a lab changed by hand (see `verify`).\nA lab brought up here outlives the command (it is persistent): `underlay down` removes it, `underlay gc` never does.",
     options: {
       host: HOST,
       yes: YES,
@@ -67,8 +67,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   down: {
     summary: "remove exactly what the lab created",
-    usage: "underlay down <lab.ts> [--host <netns>] [--yes] [--dry-run]",
-    options: { host: HOST, yes: YES, "dry-run": DRY },
+    usage: "underlay down <lab.ts> [--host <netns>] [--yes] [--dry-run] [--force]",
+    details: "A lab that another running process owns (a test fixture, a script) is refused with IN_USE unless --force.",
+    options: { host: HOST, yes: YES, "dry-run": DRY, force: { type: "boolean", description: "tear down even a lab another running process owns" } },
     load: async () => (await import("./down.ts")).run,
   },
   status: {
@@ -100,11 +101,16 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     load: async () => (await import("./graph.ts")).run,
   },
   gc: {
-    summary: "find and remove leftovers (marked links, their namespaces, hosts files) of labs with no journal",
-    usage: "underlay gc [--lab <name>] [--dry-run] [--yes] [--json]",
+    summary: "remove labs whose owning process is gone (and leftovers nothing names but their marks)",
+    usage: "underlay gc [--lab <name>] [--prefix <p>] [--dry-run] [--yes] [--json]",
     details:
-      "Looks for links whose ifalias starts with `underlay:` in this namespace and in every named namespace, and for /etc/netns/<ns>/hosts files underlay wrote, whose lab has no journal under the state directory.\nA named namespace is deleted whole only when every link in it besides lo carries such a mark; elsewhere only the marked links are deleted.\nLabs journaled in ANOTHER state directory look orphaned from here: use the same --state-dir / $UNDERLAY_STATE_DIR they were applied with, or --lab.",
-    options: { lab: { type: "string", value: "<name>", description: "only this lab's leftovers" }, yes: YES, "dry-run": { type: "boolean", description: "only list the leftovers" } },
+      "Finds every lab on this machine — in the lab registry under the default state directory (whatever state directory each lab uses), in the journals of --state-dir, and by the ownership marks (ifalias `underlay:<lab>`) on links in every namespace and the lab lines of /etc/netns/<ns>/hosts files.\nRemoves a lab only when the process that owns it is gone, or when nothing but its marks names it. Never removes a lab a running process owns, a persistent lab (`underlay up`, `up({ persist: true })`), or one whose up or down is running; those are listed with the reason.\nAlso removes stale files of runs whose process is gone (locks, discarded journals, temporary files).",
+    options: {
+      lab: { type: "string", value: "<name>", description: "only this lab" },
+      prefix: { type: "string", value: "<p>", description: "only labs whose name starts with this" },
+      yes: YES,
+      "dry-run": { type: "boolean", description: "only list what would be removed" },
+    },
     load: async () => (await import("./gc.ts")).gc,
   },
   run: {

@@ -22,7 +22,7 @@ export async function down(ctx: CliContext): Promise<number> {
   lab.plan();
   const dryRun = booleanOption(ctx, "dry-run");
   if (!dryRun) await confirmLab(ctx.io, lab.spec(), "down", ctx.flags.yes);
-  const r = await downLab(lab, { executor: ctx.executor, stateDir: ctx.flags.stateDir, onEvent: ctx.display.lab, dryRun });
+  const r = await downLab(lab, { executor: ctx.executor, stateDir: ctx.flags.stateDir, onEvent: ctx.display.lab, dryRun, force: booleanOption(ctx, "force") });
   ctx.display.close();
   if (ctx.flags.json) {
     ctx.io.out(JSON.stringify({ type: "result", ok: true, command: "down", lab: r.lab, removed: r.removed, ids: r.ids, dryRun, ms: r.ms }));

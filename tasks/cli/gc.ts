@@ -1,20 +1,30 @@
 /**
- * `underlay gc [--lab <name>] [--dry-run] [--yes] [--json]`: lists leftovers of labs without a
- * journal and removes them after confirmation.
+ * `underlay gc [--lab <name>] [--prefix <p>] [--dry-run] [--yes] [--json]`: lists the labs whose
+ * owning process is gone (and leftovers nothing names but their marks), and removes them after
+ * confirmation. Labs a live process owns, persistent labs and labs being brought up or down are
+ * left alone and listed with the reason.
  * @module
  */
-import { UnderlayError } from "../../sdk/index.ts";
+import { removeLabs, scanLabs, UnderlayError, type LabScan } from "../../sdk/index.ts";
 import { confirmOrYes } from "./confirm.ts";
 import { booleanOption, stringOption, type CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";
-import { removeLeftovers, scanLeftovers, type Leftovers } from "./gc-scan.ts";
 
-function describe(found: Leftovers, stateDir: string): string[] {
-  const lines = [`Leftovers of ${found.labs.length} lab${found.labs.length === 1 ? "" : "s"} without a journal under ${stateDir}: ${found.labs.join(", ")}`];
-  for (const n of found.namespaces) lines.push(`  namespace ${n.name}  (lab ${n.labs.join(", ")})`);
-  for (const l of found.links) lines.push(`  link ${l.name}${l.kind === null ? "" : ` (${l.kind})`} in ${l.netns ?? "this namespace"}  (lab ${l.lab})`);
-  for (const f of found.hostsFiles) lines.push(`  file ${f}`);
+function describe(scan: LabScan): string[] {
+  const lines: string[] = [];
+  if (scan.remove.length > 0) lines.push(`Labs to remove (${scan.remove.length}):`);
+  for (const l of scan.remove) {
+    lines.push(`  ${l.lab}: ${l.reason}${l.stateDir === null ? "" : ` (journal under ${l.stateDir})`}`);
+    for (const n of l.namespaces) lines.push(`    namespace ${n}`);
+    for (const k of l.links) lines.push(`    link ${k.name}${k.kind === null ? "" : ` (${k.kind})`} in ${k.netns ?? "this namespace"}`);
+    for (const f of l.hostsFiles) lines.push(`    file ${f}`);
+  }
+  if (scan.staleFiles.length > 0) lines.push(`Stale files of runs whose process is gone (${scan.staleFiles.length}):`, ...scan.staleFiles.map((f) => `    ${f}`));
   return lines;
+}
+
+function kept(scan: LabScan): string[] {
+  return scan.kept.length === 0 ? [] : [`Left alone (${scan.kept.length}):`, ...scan.kept.map((k) => `  ${k.lab}: ${k.why}`)];
 }
 
 /**
@@ -22,31 +32,33 @@ function describe(found: Leftovers, stateDir: string): string[] {
  *
  * @example
  * ```ts
- * await gc(ctx); // Leftovers of 1 lab without a journal …
+ * await gc(ctx); // Labs to remove (1): t-3f2a: its process 4242 is gone …
  * ```
  */
 export async function gc(ctx: CliContext): Promise<number> {
-  if (ctx.positionals.length > 0) throw new UnderlayError("USAGE", `\`underlay gc\` takes no lab file (received ${ctx.positionals.join(" ")}) — use --lab <name> to limit it to one lab`);
-  const stateDir = ctx.flags.stateDir;
-  const found = await scanLeftovers(ctx.executor, { stateDir, lab: stringOption(ctx, "lab") });
-  const count = found.namespaces.length + found.links.length + found.hostsFiles.length;
-  const json = (extra: Record<string, unknown>): void => ctx.io.out(JSON.stringify({ type: "result", command: "gc", stateDir, ...found, ...extra }));
+  if (ctx.positionals.length > 0) throw new UnderlayError("USAGE", `\`underlay gc\` takes no lab file (received ${ctx.positionals.join(" ")}) — use --lab <name> or --prefix <p> to narrow it`);
+  const lab = stringOption(ctx, "lab");
+  const prefix = stringOption(ctx, "prefix");
+  const scan = await scanLabs({ executor: ctx.executor, stateDirs: [ctx.flags.stateDir], ...(lab === undefined ? {} : { lab }), ...(prefix === undefined ? {} : { prefix }) });
+  const count = scan.remove.length + scan.staleFiles.length;
+  const json = (extra: Record<string, unknown>): void => ctx.io.out(JSON.stringify({ type: "result", command: "gc", ...extra }));
+  if (ctx.flags.json) ctx.io.out(JSON.stringify({ type: "leftovers", ...scan }));
   if (count === 0) {
-    if (ctx.flags.json) json({ ok: true, removed: [], failed: [] });
-    else ctx.io.out(`No leftovers: every link marked underlay:<lab> belongs to a lab with a journal under ${stateDir}${found.journaled.length > 0 ? ` (${found.journaled.join(", ")})` : ""}.`);
+    if (ctx.flags.json) json({ ok: true, labs: [], removed: [], failed: [] });
+    else ctx.io.out(["No leftovers: no lab whose process is gone, no orphaned marks or files.", ...kept(scan)].join("\n"));
     return EXIT.OK;
   }
-  if (ctx.flags.json) ctx.io.out(JSON.stringify({ type: "leftovers", stateDir, ...found }));
-  else ctx.io.out(describe(found, stateDir).join("\n"));
+  if (!ctx.flags.json) ctx.io.out([...describe(scan), ...kept(scan)].join("\n"));
   if (booleanOption(ctx, "dry-run")) {
-    if (ctx.flags.json) json({ ok: true, dryRun: true, removed: [], failed: [] });
+    if (ctx.flags.json) json({ ok: true, dryRun: true, labs: [], removed: [], failed: [] });
     return EXIT.OK;
   }
-  await confirmOrYes(ctx.io, `remove ${count} leftover${count === 1 ? "" : "s"} listed above`, ctx.flags.yes, " (or --dry-run to only list them)");
-  const r = await removeLeftovers(ctx.executor, found);
-  if (ctx.flags.json) json({ ok: r.failed.length === 0, removed: r.removed, failed: r.failed });
+  const what = [scan.remove.length > 0 ? `${scan.remove.length} lab${scan.remove.length === 1 ? "" : "s"}` : "", scan.staleFiles.length > 0 ? `${scan.staleFiles.length} stale file${scan.staleFiles.length === 1 ? "" : "s"}` : ""].filter((x) => x !== "").join(" and ");
+  await confirmOrYes(ctx.io, `remove the ${what} listed above`, ctx.flags.yes, " (or --dry-run to only list them)");
+  const r = await removeLabs(scan, { executor: ctx.executor });
+  if (ctx.flags.json) json({ ok: r.failed.length === 0, labs: r.labs, removed: r.removed, failed: r.failed });
   else {
-    ctx.io.out(`Removed ${r.removed.length}: ${r.removed.join(", ")}`);
+    ctx.io.out(`Removed ${r.labs.length} lab${r.labs.length === 1 ? "" : "s"}${r.labs.length > 0 ? ` (${r.labs.join(", ")})` : ""}: ${r.removed.join(", ")}`);
     if (r.failed.length > 0) ctx.io.err(`Could not remove ${r.failed.length}:\n${r.failed.map((f) => `  ${f.what}: ${f.message}`).join("\n")}`);
   }
   return r.failed.length === 0 ? EXIT.OK : EXIT.FAILURE;

@@ -86,7 +86,8 @@ export async function run(ctx: CliContext): Promise<number> {
     keep: booleanOption(ctx, "keep"),
     args,
     onEvent: ctx.display.task,
-    applyDefaults: { executor: ctx.executor, stateDir: ctx.flags.stateDir },
+    // Labs a run leaves up outlive the command (`underlay down` removes them).
+    applyDefaults: { executor: ctx.executor, stateDir: ctx.flags.stateDir, persist: true },
     handleSignals: true,
   });
   ctx.display.close();

@@ -24,7 +24,7 @@ export async function up(ctx: CliContext): Promise<number> {
   lab.plan(); // validation errors before any question
   const dryRun = booleanOption(ctx, "dry-run");
   if (!dryRun) await confirmLab(ctx.io, lab.spec(), "up", ctx.flags.yes);
-  const r = await upLab(lab, { executor: ctx.executor, stateDir: ctx.flags.stateDir, onEvent: ctx.display.lab, dryRun, deep: !booleanOption(ctx, "fast") });
+  const r = await upLab(lab, { executor: ctx.executor, stateDir: ctx.flags.stateDir, onEvent: ctx.display.lab, dryRun, deep: !booleanOption(ctx, "fast"), persist: true });
   ctx.display.close();
   if (ctx.flags.json) {
     ctx.io.out(JSON.stringify({ type: "result", ok: true, command: "up", lab: r.lab, changed: r.changed, dryRun: r.dryRun, ms: r.ms, endpoints: r.endpoints }));

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { netnsWithPrefix } from "../support/netns.ts";
+import { labRecords, netnsWithPrefix } from "../support/netns.ts";
 
 /** Absolute paths of the SDK, the task runner and the bin. */
 export const SDK = fileURLToPath(new URL("../../sdk/index.ts", import.meta.url));
@@ -115,7 +115,7 @@ export function writeTasks(dir: string, name: string, body: string): string {
 export function residue(prefix: string, stateDir: string): string[] {
   const etc = existsSync("/etc/netns") ? readdirSync("/etc/netns").filter((d) => d.startsWith(prefix)).map((d) => `/etc/netns/${d}`) : [];
   const state = existsSync(stateDir) ? readdirSync(stateDir).filter((f) => f.startsWith(prefix)).map((f) => join(stateDir, f)) : [];
-  return [...netnsWithPrefix(prefix).map((n) => `netns ${n}`), ...etc, ...state];
+  return [...netnsWithPrefix(prefix).map((n) => `netns ${n}`), ...etc, ...state, ...labRecords(prefix)];
 }
 
 /**

@@ -2,9 +2,10 @@
  * `underlay gc` on the real kernel: a leftover made by hand — a namespace holding a bridge whose
  * ifalias is `underlay:<lab>`, plus a hosts file written for that lab — is listed (`--dry-run`,
  * `--json`), refused without `--yes` when nobody can be asked, and removed with `--yes`. A lab
- * with a journal, and a namespace holding a link that is not underlay's, are left alone.
- * Every gc here is limited to this test's own labs with `--lab` (other labs on the machine may
- * be journaled in other state directories).
+ * whose journal names no owner, and a namespace holding a link that is not underlay's, are left
+ * alone. (Which labs gc removes by their owner — gone, alive, persistent — is proven in
+ * test/integration/runner/ownership.test.ts.) Every gc here is limited to this test's own labs
+ * with `--lab`: other tests' labs live on this machine at the same time.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -53,34 +54,38 @@ describe.runIf(requireRoot("CLI gc"))("underlay gc", () => {
   it("lists the leftovers with --dry-run (text and --json)", async () => {
     const r = await run("gc", "--lab", u, "--dry-run");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Leftovers of 1 lab without a journal under ${state}: ${u}`);
-    expect(r.stdout).toContain(`  namespace ${u}-x  (lab ${u})`);
-    expect(r.stdout).toContain(`  link ulgc1 (bridge) in ${u}-s  (lab ${u})`);
-    expect(r.stdout).toContain(`  file /etc/netns/${u}-y/hosts`);
+    expect(r.stdout.split("\n")).toEqual([
+      "Labs to remove (1):",
+      `  ${u}: nothing names it but its marks (no record, no journal)`,
+      `    namespace ${u}-x`,
+      `    link ulgc1 (bridge) in ${u}-s`,
+      `    file /etc/netns/${u}-y/hosts`,
+      "",
+    ]);
     const j = await run("gc", "--lab", u, "--dry-run", "--json");
     const lines = j.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ type: "leftovers", labs: [u], namespaces: [{ name: `${u}-x`, labs: [u] }], hostsFiles: [`/etc/netns/${u}-y/hosts`] });
+    expect(lines[0]).toMatchObject({ type: "leftovers", remove: [{ lab: u, stateDir: null, namespaces: [`${u}-x`], links: [{ netns: `${u}-s`, name: "ulgc1", kind: "bridge" }], hostsFiles: [`/etc/netns/${u}-y/hosts`] }], kept: [] });
     expect(lines.at(-1)).toMatchObject({ type: "result", ok: true, dryRun: true });
   });
 
-  it("leaves a lab that has a journal alone", async () => {
+  it("leaves a lab whose journal names no owner alone, and says why", async () => {
     const r = await run("gc", "--lab", kept, "--dry-run");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("No leftovers");
-    expect(r.stdout).toContain(kept);
+    expect(r.stdout).toContain(`  ${kept}: its journal under ${state} names no owning process: \`underlay down\` removes it`);
   });
 
   it("refuses to remove without --yes when nobody can be asked (exit 2)", async () => {
     const r = await run("gc", "--lab", u);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("remove 3 leftovers listed above — pass --yes to confirm");
+    expect(r.stderr).toContain("remove the 1 lab listed above — pass --yes to confirm");
     expect(ip("netns", "list")).toContain(`${u}-x`);
   });
 
   it("removes them with --yes: the orphan namespace whole, the marked link alone, the hosts file", async () => {
     const r = await run("gc", "--lab", u, "--yes");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Removed 3: link ulgc1 in ${u}-s, namespace ${u}-x, file /etc/netns/${u}-y/hosts`);
+    expect(r.stdout).toContain(`Removed 1 lab (${u}): link ulgc1 in ${u}-s, namespace ${u}-x, file /etc/netns/${u}-y/hosts`);
     const list = ip("netns", "list");
     expect(list).not.toContain(`${u}-x`);
     expect(existsSync(`/etc/netns/${u}-y`)).toBe(false);

@@ -11,6 +11,16 @@ import { join } from "node:path";
 
 /** Where `ip netns exec` finds per-namespace files (underlay writes hosts files there). */
 const ETC_NETNS = "/etc/netns";
+/** The machine-wide lab registry (`sdk/runner/registry.ts`). */
+const REGISTRY = "/run/underlay/labs";
+
+/**
+ * The lab registry's records of labs whose name starts with `prefix` (paths): a lab torn down
+ * leaves none.
+ */
+export function labRecords(prefix: string): string[] {
+  return existsSync(REGISTRY) ? readdirSync(REGISTRY).filter((f) => f.startsWith(prefix)).map((f) => join(REGISTRY, f)) : [];
+}
 
 /** True when running as root (integration tests need it). */
 export const isRoot: boolean = typeof process.getuid === "function" && process.getuid() === 0;
@@ -39,10 +49,10 @@ export function netnsWithPrefix(prefix: string): string[] {
 }
 
 /**
- * Deletes every namespace starting with `prefix`, and every `/etc/netns/<prefix>…` directory
- * (hosts files), as a last-resort cleanup in `afterAll`, after the test has already asserted
- * there is no residue. Returns what it removed (directories as their path), so that asserting
- * it is empty makes leftovers of either kind a failure.
+ * Deletes every namespace starting with `prefix`, every `/etc/netns/<prefix>…` directory (hosts
+ * files) and every lab record of such a lab, as a last-resort cleanup in `afterAll`, after the
+ * test has already asserted there is no residue. Returns what it removed (files and directories
+ * as their path), so that asserting it is empty makes leftovers of any kind a failure.
  */
 export function removeNetnsWithPrefix(prefix: string): string[] {
   const found = netnsWithPrefix(prefix);
@@ -54,8 +64,9 @@ export function removeNetnsWithPrefix(prefix: string): string[] {
     }
   }
   const dirs = existsSync(ETC_NETNS) ? readdirSync(ETC_NETNS).filter((d) => d.startsWith(prefix)).map((d) => join(ETC_NETNS, d)) : [];
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  return [...found, ...dirs];
+  const records = labRecords(prefix);
+  for (const d of [...dirs, ...records]) rmSync(d, { recursive: true, force: true });
+  return [...found, ...dirs, ...records];
 }
 
 /**

@@ -48,3 +48,28 @@ export function hostsFiles(namespaces: readonly string[], content: string, phase
     undo: { kind: "hosts-remove", netns: null, namespaces },
   };
 }
+
+/**
+ * The line a lab's hosts files carry, naming the lab (how `gc` tells whose a file is once the
+ * journal is gone).
+ *
+ * @example
+ * ```ts
+ * hostsMarker("demo"); // "# underlay lab demo"
+ * ```
+ */
+export function hostsMarker(lab: string): string {
+  return `# underlay lab ${lab}`;
+}
+
+/**
+ * The lab a hosts file's content names (see {@link hostsMarker}), or `null`.
+ *
+ * @example
+ * ```ts
+ * hostsMarkerLab("127.0.0.1\tlocalhost\n# underlay lab demo\n10.0.0.2\tweb\n"); // "demo"
+ * ```
+ */
+export function hostsMarkerLab(content: string): string | null {
+  return /^# underlay lab (\S+)$/m.exec(content)?.[1] ?? null;
+}

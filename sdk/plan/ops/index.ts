@@ -7,4 +7,4 @@ export { netnsAdd, sysctlNoRa, NO_RA_SYSCTLS } from "./namespace.ts";
 export { parentAdd, vlanEnsure } from "./parent.ts";
 export { linkSteps, linkUp, markLink, shimAdd, slaveAttrs, type EndpointLink } from "./link.ts";
 export { addrAdd, routeAdd } from "./address.ts";
-export { hostsFiles, netnsDir, ETC_NETNS } from "./hosts.ts";
+export { hostsFiles, hostsMarker, hostsMarkerLab, netnsDir, ETC_NETNS } from "./hosts.ts";

@@ -1,14 +1,15 @@
 /**
  * The lease store with a real lab: two labs leased from one store on one shared network get
- * disjoint addresses, come up with them, and releasing gives the addresses back.
+ * disjoint addresses and come up with them; a leased lab's leases follow it — released when it is
+ * torn down, and when it fails to come up.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lab, labFromSpec, leaseLab, net, openLeaseStore, releaseLab } from "../../../sdk/index.ts";
-import { removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
+import { lab, labFromSpec, leaseLab, net, openLeaseStore, releaseLab, type UnderlayError } from "../../../sdk/index.ts";
+import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const prefix = uniqueName("ue");
 const dir = mkdtempSync(join(tmpdir(), "underlay-lease-"));
@@ -36,9 +37,23 @@ describe.runIf(requireRoot("leases"))("leased labs on the real kernel", () => {
     } finally {
       await a.down(opts);
     }
-    expect(await releaseLab(a.name, store)).toBe(2);
+    // The leases follow the lab: its down released them.
+    expect((await store.list()).map((l) => `${l.owner} ${l.address}`)).toEqual([`${prefix}b/x/shared 10.95.0.4`]);
+    expect(await releaseLab(a.name, store)).toBe(0);
     const again = labFromSpec(await leaseLab(lab(`${prefix}c`).endpoint("z", shared).spec(), store));
     expect(addrs(again)).toEqual(["10.95.0.2/24"]);
     expect((await store.list()).map((l) => l.address).sort()).toEqual(["10.95.0.2", "10.95.0.4"]);
+  });
+
+  it("releases the leases of a lab that fails to come up (rolled back)", async () => {
+    const store = openLeaseStore(join(dir, "failing.json"));
+    // MTU 9000 on a stand-in parent of MTU 1500: the kernel refuses the endpoint link.
+    const shared = net.macvlan("shared").parent("eth0").subnet("10.96.0.0/24").mtu(9000);
+    const f = labFromSpec(await leaseLab(lab(`${prefix}f`, { host: `${prefix}f-h`, sandbox: true }).endpoint("x", shared).spec(), store));
+    expect((await store.list()).length).toBe(1);
+    const err = await f.up({ stateDir: dir, handleSignals: false }).then(() => null, (e: unknown) => e);
+    expect((err as UnderlayError).code).toBe("STEP_FAILED");
+    expect(await store.list()).toEqual([]);
+    expect(netnsWithPrefix(`${prefix}f`)).toEqual([]);
   });
 });

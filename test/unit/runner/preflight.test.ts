@@ -12,7 +12,7 @@ import type { LinkState, LiveState } from "../../../sdk/state/types.ts";
 import { recordingExecutor } from "../../../sdk/index.ts";
 
 const all: Capabilities = { iproute2: "iproute2-6.1.0", kinds: { macvlan: true, ipvlan: true, vlan: true, dummy: true, bridge: true, veth: true }, nameInTarget: false };
-const none: Ownership = { ops: [], complete: true, planHash: null };
+const none: Ownership = { ops: [], complete: true, planHash: null, owner: undefined };
 
 function link(name: string, extra: Partial<LinkState> = {}): LinkState {
   return { name, kind: null, mtu: 1500, mac: "02:00:00:00:00:01", up: true, ifindex: 2, ...extra };
