@@ -64,7 +64,7 @@ beforeAll(async () => {
   writeFileSync(join(esm, "app-deno.ts"), appSource((s) => `npm:${s}`));
   writeFileSync(join(esm, "consumer.ts"), consumerSource());
   writeFileSync(join(esm, "tsconfig.json"), `${JSON.stringify({ compilerOptions: { module: "nodenext", strict: true }, files: ["consumer.ts"] }, null, 2)}\n`);
-}, 240_000);
+}, 360_000); // npm pack (a full build) and two installs: about 30 s on an idle machine, several times that on a busy one
 
 afterAll(() => {
   for (const name of names) removeNetnsWithPrefix(name);
@@ -92,7 +92,7 @@ describe("a TypeScript consumer (module nodenext, strict, no other flags)", () =
   it("passes tsc --noEmit against the installed declarations", async () => {
     const r = await run(TOOLS.tsc, ["--noEmit", "-p", "."], { cwd: esm });
     expect(r.code, shown(r)).toBe(0);
-  });
+  }, 180_000);
 });
 
 describe.runIf(requireRoot("the installed package on the real kernel"))("the installed package runs a real sandboxed lab", () => {
@@ -141,7 +141,7 @@ describe.runIf(requireRoot("the installed package on the real kernel"))("the ins
     expect(down.code, shown(down)).toBe(0);
     expect(down.stdout).toMatch(new RegExp(`Lab ${name} is down: \\d+ steps undone`));
     expectNoResidue(name);
-  });
+  }, 180_000);
 });
 
 describe("the CLI's TypeScript loader on each runtime", () => {

@@ -57,5 +57,5 @@ describe("JSR", () => {
     const files = [...out.matchAll(/file:\/\/\S+?\/((?:sdk|tasks)\/\S+\.ts)/g)].map((m) => m[1] ?? "");
     expect(files).toEqual(expect.arrayContaining(MANIFEST.entries.map((e) => e.source)));
     expect(files.filter((f) => /test|bench|kernel-lab|\/cli\//.test(f))).toEqual([]);
-  });
+  }, 180_000);
 });
