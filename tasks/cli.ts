@@ -1,6 +1,8 @@
+#!/usr/bin/env node
 /**
- * `underlay` — the command line. Run with Bun (`bun tasks/cli.ts …`) or Node with tsx
- * (`node --import tsx tasks/cli.ts …`); the package bin `tasks/underlay.mjs` picks one.
+ * `underlay` — the command line, and the package's bin once compiled (`dist/tasks/cli.js`, run by
+ * plain Node, Bun or Deno). From the sources: `bun tasks/cli.ts …`, `node --import tsx tasks/cli.ts …`,
+ * or `node tasks/underlay.mjs …`, which picks one.
  *
  * @example
  * ```sh

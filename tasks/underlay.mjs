@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `underlay` package bin: a tiny Node launcher for tasks/cli.ts. It prefers Bun
+ * The CLI launcher inside this repository (`npm run demo`, the CLI tests): runs tasks/cli.ts from its
+ * sources. The installed package's bin is the compiled dist/tasks/cli.js instead. It prefers Bun
  * (node_modules/.bin/bun, found from this file's location, so any working directory works) and
  * falls back to `node --import tsx`. Set UNDERLAY_RUNTIME=node to force Node. Signals are passed
  * on to the CLI, and its exit code (or signal) becomes this process's.

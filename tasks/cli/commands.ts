@@ -117,7 +117,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "run a task and its deps from a tasks file (transactional: a failure rolls back the run)",
     usage: "underlay run <task> [-f tasks.ts] [--dry-run] [--keep] [-- args…]\nunderlay run --list [-f tasks.ts]",
     details:
-      "Tasks file: -f, else ./tasks.ts, else ./tasks/tasks.ts, else underlay's own (demo, bench, kernel-lab).\nDeps run first, in the order listed; independent tasks run two at a time. If a task fails (or on Ctrl-C), what earlier tasks of the run did — labs applied with ctx.apply, undo steps — is rolled back newest first, unless --keep.\nAfter a successful run, labs applied with ctx.apply stay up; a task that wants them gone tears them down itself (the demo does).",
+      "Tasks file: -f, else ./tasks.ts, else ./tasks/tasks.ts, else, in a checkout of underlay, its own (demo, bench, kernel-lab).\nDeps run first, in the order listed; independent tasks run two at a time. If a task fails (or on Ctrl-C), what earlier tasks of the run did — labs applied with ctx.apply, undo steps — is rolled back newest first, unless --keep.\nAfter a successful run, labs applied with ctx.apply stay up; a task that wants them gone tears them down itself (the demo does).",
     options: {
       file: { type: "string", short: "f", value: "<tasks.ts>", description: "tasks file" },
       list: { type: "boolean", description: "list the tasks" },

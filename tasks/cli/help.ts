@@ -45,7 +45,7 @@ export function helpText(): string {
     "",
     "Options for every command:",
     ...optionLines(COMMON_OPTIONS),
-    "  Also: underlay --version",
+    "  Also: underlay --version [--verbose]   (--verbose: where the package is and how .ts files are loaded)",
     "",
     EXIT_CODES_TEXT,
     "",

@@ -6,8 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { lab, nameProblem, UnderlayError, invalidSpec, type LabBuilder, type Plannable } from "../../sdk/index.ts";
+import { esExports, importUserModule } from "./ts-loader.ts";
 
 function isLab(value: unknown): value is Plannable {
   if (typeof value !== "object" || value === null) return false;
@@ -49,9 +49,9 @@ export function inSandbox(source: Plannable, host: string): LabBuilder {
 export async function loadLab(file: string, options: { readonly host?: string | undefined } = {}): Promise<Plannable> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UnderlayError("USAGE", `lab file ${file} not found (looked at ${path}) — pass the path of a .ts file whose default export is a lab`);
-  let mod: { default?: unknown };
+  let mod: Readonly<Record<string, unknown>>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    mod = esExports(await importUserModule(path));
   } catch (e) {
     if (e instanceof UnderlayError) throw e;
     throw new UnderlayError("USAGE", `cannot load lab file ${file}: ${(e as Error).message ?? String(e)} — fix the module (it must import the SDK and export default a lab)`, { cause: e });

@@ -12,7 +12,7 @@ import { EXIT, exitCodeOf } from "./exit-codes.ts";
 import { commandHelp, helpText } from "./help.ts";
 import { processIo, type Io } from "./io.ts";
 import { createDisplay, type DisplayMode } from "./progress.ts";
-import { versionLine } from "./version.ts";
+import { versionDetails, versionLine } from "./version.ts";
 
 function parseConfig(options: Readonly<Record<string, OptionSpec>>): NonNullable<ParseArgsConfig["options"]> {
   const out: NonNullable<ParseArgsConfig["options"]> = {};
@@ -78,7 +78,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return EXIT.USAGE;
   }
   if (name === "--version" || name === "-V" || name === "version") {
-    io.out(versionLine());
+    io.out(loose.verbose ? versionDetails() : versionLine());
     return EXIT.OK;
   }
   if (name === "--help" || name === "-h") {

@@ -5,18 +5,20 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { UnderlayError } from "../../sdk/index.ts";
 import { isTaskSet, runTasks, type TaskSet } from "../task-runner/index.ts";
 import { booleanOption, stringOption, type CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";
 import { fmtMs, jsonText } from "./format.ts";
+import { esExports, importUserModule } from "./ts-loader.ts";
 
-/** The project's own tasks file (demo, bench, kernel-lab). */
+/** The project's own tasks file (demo, bench, kernel-lab): only in a checkout of underlay, not in the package. */
 const PROJECT_TASKS = fileURLToPath(new URL("../tasks.ts", import.meta.url));
 
 /**
- * Which tasks file to use: `-f`, else `./tasks.ts`, else `./tasks/tasks.ts`, else the project's own.
+ * Which tasks file to use: `-f`, else `./tasks.ts`, else `./tasks/tasks.ts`, else the project's own
+ * (in a checkout of underlay). Throws `USAGE` when there is none.
  *
  * @example
  * ```ts
@@ -26,7 +28,8 @@ const PROJECT_TASKS = fileURLToPath(new URL("../tasks.ts", import.meta.url));
 export function tasksFile(explicit: string | undefined): string {
   if (explicit !== undefined) return resolve(explicit);
   for (const candidate of ["tasks.ts", "tasks/tasks.ts"]) if (existsSync(resolve(candidate))) return resolve(candidate);
-  return PROJECT_TASKS;
+  if (existsSync(PROJECT_TASKS)) return PROJECT_TASKS;
+  throw new UnderlayError("USAGE", `no tasks file: looked for ${resolve("tasks.ts")} and ${resolve("tasks/tasks.ts")} — pass one with -f <tasks.ts>`);
 }
 
 /**
@@ -39,9 +42,9 @@ export function tasksFile(explicit: string | undefined): string {
  */
 export async function loadTasks(file: string): Promise<TaskSet> {
   if (!existsSync(file)) throw new UnderlayError("USAGE", `tasks file ${file} not found — pass one with -f <tasks.ts>`);
-  let mod: { default?: unknown; tasks?: unknown };
+  let mod: Readonly<Record<string, unknown>>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown; tasks?: unknown };
+    mod = esExports(await importUserModule(file));
   } catch (e) {
     if (e instanceof UnderlayError) throw e;
     throw new UnderlayError("USAGE", `cannot load tasks file ${file}: ${(e as Error).message ?? String(e)}`, { cause: e });

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { defineTasks } from "underlay/tasks/task-runner/index.ts";
+ * import { defineTasks } from "underlay/tasks";
  * export default defineTasks({ up: { run: (ctx) => ctx.apply(myLab) } });
  * ```
  * @module
