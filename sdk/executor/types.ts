@@ -99,8 +99,70 @@ export interface Executor {
    * large runtime process.
    */
   runMany?(commands: readonly Command[], concurrency: number): Promise<ExecResult[]>;
+  /** Reads the kernel in-process. Optional: without it, state is read with `ip -json` through `run`. */
+  readonly reader?: StateReader;
+  /** Probes the kernel in-process. Optional: without it, the runner probes with `ip` and `unshare` through `run`. */
+  probe?(): Promise<KernelCapabilities>;
   /** Releases resources (a VM, a socket). Optional. */
   close?(): Promise<void>;
+}
+
+/**
+ * One namespace as a reader returns it: the JSON values `ip -json -details` prints for
+ * `link show`, `addr show`, `route show table all root 0.0.0.0/0` and `… root ::/0`, and — when
+ * asked for peers — `netns list` as seen from this namespace (names with the ids it gives them).
+ */
+export interface KernelDump {
+  /** `ip -json -details link show`. */
+  readonly links: readonly unknown[];
+  /** `ip -json -details addr show`. */
+  readonly addrs: readonly unknown[];
+  /** `ip -json -details route show table all root 0.0.0.0/0`. */
+  readonly routes4: readonly unknown[];
+  /** `ip -json -details route show table all root ::/0`. */
+  readonly routes6: readonly unknown[];
+  /** `ip -json netns list` inside this namespace, when {@link DumpOptions.peers} asked for it. */
+  readonly netns?: readonly unknown[];
+}
+
+/** Options of {@link StateReader.dump}. */
+export interface DumpOptions {
+  /** Namespaces read at once at most. */
+  readonly concurrency: number;
+  /** Also name the namespaces this one knows by id (for links whose peer or parent lives elsewhere). */
+  readonly peers?: boolean;
+}
+
+/**
+ * Reads the kernel without the `ip` program (an executor that speaks netlink in-process has one).
+ * Executors without a reader are read with `ip -json` through `run`; both give the same facts.
+ */
+export interface StateReader {
+  /** The named namespaces (`/run/netns`). */
+  namespaces(): Promise<ReadonlySet<string>>;
+  /** Each namespace's dump, in order; `null` for one that does not exist (any more). */
+  dump(namespaces: readonly (string | null)[], options: DumpOptions): Promise<(KernelDump | null)[]>;
+  /** Sysctl values inside a namespace (canonical dotted keys; absent keys left out); `null` when it does not exist. */
+  sysctl(netns: string | null, keys: readonly string[]): Promise<Record<string, string> | null>;
+  /** File contents in the executor's mount namespace, `null` for a file that does not exist. */
+  files(paths: readonly string[]): Promise<Map<string, string | null>>;
+}
+
+/** Link kinds underlay may create. */
+export type LinkKind = "macvlan" | "ipvlan" | "vlan" | "dummy" | "bridge" | "veth";
+
+/** What the kernel (and the tool) behind an executor can do. */
+export interface KernelCapabilities {
+  /** What carries the steps out (`iproute2-6.1.0`, `netlink (bun:ffi)`). */
+  readonly tool: string;
+  /** Which link kinds the kernel can create. */
+  readonly kinds: Readonly<Record<LinkKind, boolean>>;
+  /**
+   * Whether the kernel looks a new link's name up in the namespace it is created in (Linux 6.15
+   * and later) rather than in the caller's, so `ip link add eth0 netns X` works even where the
+   * caller has an `eth0`.
+   */
+  readonly nameInTarget: boolean;
 }
 
 /** What the iproute2 step runner needs of an executor: running programs. */

@@ -98,7 +98,7 @@ export function spreadLanes(phase: readonly Op[], concurrency: number): Lane[] {
 
 /** Whether a failed step is a macvlan whose MAC a just-deleted namespace still holds (the kernel frees it asynchronously). */
 function busyMac(op: Op, message: string): boolean {
-  return (op.kind === "link-add" || op.kind === "shim-add" || op.kind === "link-mark") && /Address already in use/.test(message);
+  return (op.kind === "link-add" || op.kind === "shim-add" || op.kind === "link-mark" || op.kind === "link-up") && /Address already in use/.test(message);
 }
 
 interface Failure {

@@ -5,25 +5,13 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { Executor } from "../executor/types.ts";
+import type { Executor, KernelCapabilities, LinkKind } from "../executor/types.ts";
 import { kernelOption } from "./hints.ts";
 
-/** Link kinds underlay may create. */
-export type LinkKind = "macvlan" | "ipvlan" | "vlan" | "dummy" | "bridge" | "veth";
+export type { LinkKind } from "../executor/types.ts";
 
-/** The probe's answer. */
-export interface Capabilities {
-  /** iproute2 version string (e.g. `iproute2-6.1.0`). */
-  readonly iproute2: string;
-  /** Which link kinds the kernel can create. */
-  readonly kinds: Readonly<Record<LinkKind, boolean>>;
-  /**
-   * Whether the kernel looks a new link's name up in the namespace it is created in (Linux 6.15
-   * and later) rather than in the caller's, so `ip link add eth0 netns X` works even where the
-   * caller has an `eth0`. Passed to the planner as `nameInTarget`.
-   */
-  readonly nameInTarget: boolean;
-}
+/** The probe's answer (`nameInTarget` is passed to the planner). */
+export type Capabilities = KernelCapabilities;
 
 const cache = new WeakMap<Executor, Promise<Capabilities>>();
 
@@ -79,7 +67,7 @@ async function probe(executor: Executor): Promise<Capabilities> {
   const base = kinds.bridge ? "bridge" : kinds.dummy ? "dummy" : null;
   const names = base === null ? null : await executor.run({ netns: null, argv: ["unshare", "--net", "--", "sh", "-c", NAME_PROBE, "underlay-probe", base] });
   const nameInTarget = names !== null && names.code === 0 && names.stdout.includes("underlay-name-in-target");
-  return { iproute2: version, kinds, nameInTarget };
+  return { tool: version, kinds, nameInTarget };
 }
 
 /**
@@ -94,7 +82,7 @@ async function probe(executor: Executor): Promise<Capabilities> {
 export function capabilities(executor: Executor): Promise<Capabilities> {
   let p = cache.get(executor);
   if (p === undefined) {
-    p = probe(executor);
+    p = executor.probe?.() ?? probe(executor);
     cache.set(executor, p);
     p.catch(() => cache.delete(executor));
   }

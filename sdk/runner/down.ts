@@ -9,7 +9,8 @@ import type { Op, PlanData } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
 import { deleteNamespaces, undoOps, type Undoable } from "./apply.ts";
 import { defaultExecutor, defaultStateDir, noop, planFor, type Plannable } from "./context.ts";
-import { discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
+import { crossingLinks } from "./crossing-links.ts";
+import { createdNamespace, discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
 import { forgetLab, inUse, otherLiveOwner, readLabRecord } from "./registry.ts";
 import type { DownOptions, DownResult } from "./options.ts";
@@ -49,6 +50,19 @@ function teardownFailed(stateDir: string, lab: string, undone: readonly string[]
 }
 
 /**
+ * Refuses (`PREFLIGHT`, nothing changed) when deleting the lab's namespaces would destroy a link
+ * outside them — a veth someone connected to an endpoint — unless `force`.
+ */
+async function refuseCrossing(executor: Executor, lab: Plannable, owned: readonly string[], force: boolean): Promise<void> {
+  if (force || owned.length === 0) return;
+  const host = lab.spec().host;
+  const crossing = await crossingLinks(executor, owned, host === null ? [null] : [null, host]);
+  if (crossing.length === 0) return;
+  const lines = crossing.map((c) => `  - ${c.kind} ${c.name} in ${c.netns === null ? "the caller's namespace" : `namespace ${c.netns}`}: its other end is in ${c.into}, and deleting ${c.into} destroys both ends`);
+  throw new UnderlayError("PREFLIGHT", `down of lab ${lab.name} would destroy ${crossing.length} link${crossing.length === 1 ? "" : "s"} that ${crossing.length === 1 ? "is" : "are"} not the lab's — nothing was changed:\n${lines.join("\n")}\nMove or delete ${crossing.length === 1 ? "it" : "them"} first, or pass force (\`underlay down --force\`) to destroy ${crossing.length === 1 ? "it" : "them"} with the lab.`, { details: { crossing } });
+}
+
+/**
  * Removes exactly what the lab created: the journal's ops, plus objects carrying the lab's
  * ownership mark. Endpoint namespaces are deleted whole; a namespace already gone is fine;
  * what underlay found in place is never removed.
@@ -72,6 +86,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     if (fast !== null && fast.steps.length === 0 && !options.dryRun) {
       // The usual case: everything the lab owns lives in namespaces it owns. Delete them by name.
       const count = fast.namespaces.reduce((n, [, names]) => n + names.length, 0);
+      await refuseCrossing(executor, lab, fast.namespaces.flatMap(([, names]) => names), options.force === true);
       emit({ type: "start", action: "down", lab: lab.name, total: count + fast.covered, inPlace: 0 });
       const rb = await deleteNamespaces(executor, fast.namespaces, options.onEvent ?? null);
       if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone, rb.failed);
@@ -96,6 +111,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
       }
       return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
     }
+    await refuseCrossing(executor, lab, ops.flatMap((o) => createdNamespace(o) ?? []), options.force === true);
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
     // the next down replays it and finds what is left ("already gone" counts as done).
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });

@@ -55,7 +55,11 @@ export interface VerifyOptions extends RunOptions {
 export interface DownOptions extends RunOptions {
   /** Report what would be removed without removing it. */
   readonly dryRun?: boolean;
-  /** Tear down even a lab that another live process owns (default `false`: `IN_USE`). */
+  /**
+   * Tear down even a lab that another live process owns (default `false`: `IN_USE`), and even
+   * when that destroys links outside the lab — a veth someone connected to an endpoint dies with
+   * it, and so does its other end (default: refused with `PREFLIGHT`, nothing changed).
+   */
   readonly force?: boolean;
 }
 

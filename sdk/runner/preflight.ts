@@ -9,6 +9,7 @@ import { cidrTextsOverlap } from "../ipam/address.ts";
 import type { Executor } from "../executor/types.ts";
 import { parseVlanParent } from "../spec/names.ts";
 import type { Op, PlanData } from "../plan/types.ts";
+import { canonicalDst } from "../state/canonical.ts";
 import type { LiveState } from "../state/types.ts";
 import { requireKinds, type Capabilities, type LinkKind } from "./capabilities.ts";
 import type { Convergence } from "./converge.ts";
@@ -80,6 +81,17 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
   for (const op of plan.ops) {
     if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.name) && !ownedIds.has(op.id)) {
       problems.push({ path: op.id, message: `namespace ${op.name} already exists and is not this lab's — delete it or rename the endpoint/lab` });
+    }
+    if (op.kind === "route-add" && op.netns === plan.host && !ownedIds.has(op.id) && conv.run.includes(op)) {
+      // `replace` would overwrite someone else's route, and `down` would then delete it: refuse.
+      const dst = canonicalDst(op.dst);
+      const theirs = (host?.routes ?? []).find((r) => r.family === op.family && canonicalDst(r.dst) === dst);
+      if (theirs !== undefined) {
+        problems.push({
+          path: op.id,
+          message: `a route to ${op.dst} already exists${plan.host === null ? "" : ` in namespace ${plan.host}`} (${theirs.via === undefined ? "" : `via ${theirs.via} `}dev ${theirs.dev ?? "?"}) and is not this lab's — underlay would replace it and delete it on down; remove it, or give the lab an address that needs no such route`,
+        });
+      }
     }
     if ((op.kind === "parent-add" || op.kind === "shim-add") && op.fact.type === "link" && hostLinks.has(op.fact.name)) {
       // Ours if it carries the mark, or if the journal says this lab created it (an up that died

@@ -9,12 +9,14 @@ import type { Op } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
 import type { LiveState } from "../state/types.ts";
 import { applyOps, undoOps, type ApplyContext, type OpOutcome } from "./apply.ts";
+import { alreadyGone } from "./hints.ts";
 import { capabilities } from "./capabilities.ts";
-import { defaultExecutor, defaultStateDir, noop, parseDuration, planFor, type Plannable } from "./context.ts";
+import { defaultExecutor, defaultStateDir, endpointNamespaces, noop, parseDuration, planFor, type Plannable } from "./context.ts";
+import { extraRemovals, type ExtraRemoval } from "./extras.ts";
 import { converge, planHash } from "./converge.ts";
 import { down } from "./down.ts";
 import type { RunEvent } from "./events.ts";
-import { openJournal, readOwnership } from "./journal.ts";
+import { createdNamespace, openJournal, readOwnership } from "./journal.ts";
 import { forgetLab, inUse, otherLiveOwner, sameOwner, writeLabRecord } from "./registry.ts";
 import { currentProcess } from "../lib/process-identity.ts";
 import { lockLab } from "./lock.ts";
@@ -70,9 +72,15 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     const { state, observed, trustFiles } = await look(executor, data, owned, options.deep ?? false, concurrency, firstRead);
     const conv = converge(data, state, owned, observed, { trustFiles });
     preflight(executor, await capabilities(executor), data, state, conv, owned);
-    emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length, inPlace: conv.inPlace.length });
+    // What the lab owns but the plan does not have, in the namespaces that were read and stay.
+    const removedNs = new Set(conv.remove.flatMap((o) => createdNamespace(o) ?? []));
+    const kept = endpointNamespaces(data, owned).filter((ns) => observed.has(ns) && state.netns.has(ns) && !removedNs.has(ns));
+    // (What an owned step that the plan no longer has made is undone by that step, not here.)
+    const undoing = new Set(conv.remove.flatMap((o) => (o.undo === null ? [] : [JSON.stringify(o.undo)])));
+    const removals = extraRemovals(data, data.ops.map((o) => o.fact), { ...state, namespaces: new Map([...state.namespaces].filter(([ns]) => observed.has(ns) && !removedNs.has(ns ?? ""))) }, kept).filter((r) => !undoing.has(JSON.stringify(r.undo)));
+    emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length + removals.length, inPlace: conv.inPlace.length });
     for (const op of conv.foundInPlace) emit({ type: "op-skip", id: op.id, summary: op.summary, reason: "exists already and is not underlay's: left alone" });
-    const changed = conv.run.length + conv.remove.length;
+    const changed = conv.run.length + conv.remove.length + removals.length;
     if (options.dryRun || changed === 0) {
       const status = (o: Op): OpOutcome => ({ id: o.id, status: conv.run.includes(o) ? "skipped" : "in-place", ms: 0 });
       outcomes = data.ops.map(status);
@@ -95,6 +103,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
           throw new UnderlayError("STEP_FAILED", `could not remove what the changed lab no longer has: ${rm.failed.map((f) => `${f.op.id}: ${f.stderr}`).join("; ")} — nothing new was applied; fix the cause and run up again`);
         }
       }
+      await removeExtras(removals, ctx);
       const applied = await applyOps(conv.run, ctx);
       ran = conv.run.filter((_, i) => applied[i]?.status === "done");
       const byId = new Map(applied.map((o) => [o.id, o]));
@@ -122,6 +131,27 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     const sig = signals.caught();
     if (sig !== null) process.kill(process.pid, sig);
   }
+}
+
+/** Removes what the lab has and the plan does not (see `extras.ts`); "already gone" is fine. */
+async function removeExtras(removals: readonly ExtraRemoval[], ctx: ApplyContext): Promise<void> {
+  if (removals.length === 0) return;
+  const byNs = new Map<string | null, ExtraRemoval[]>();
+  for (const r of removals) byNs.set(r.undo.netns, [...(byNs.get(r.undo.netns) ?? []), r]);
+  const lanes = [...byNs.values()];
+  const t0 = performance.now();
+  const answers = await ctx.executor.apply(lanes.map((list) => ({ netns: list[0]?.undo.netns ?? null, steps: list.map((r) => r.undo) })), { keepGoing: true, concurrency: ctx.concurrency });
+  const ms = (performance.now() - t0) / removals.length;
+  const failed: string[] = [];
+  lanes.forEach((list, k) => {
+    const bad = new Map((answers[k]?.failures ?? []).map((f) => [f.index, f.message]));
+    list.forEach((r, i) => {
+      const err = bad.get(i);
+      if (err !== undefined && !alreadyGone(err)) failed.push(`${r.what}: ${err}`);
+      else ctx.emit({ type: "op-undone", id: `extra:${r.what}`, summary: `remove ${r.what} (not in the plan)`, ms });
+    });
+  });
+  if (failed.length > 0) throw new UnderlayError("STEP_FAILED", `could not remove what the lab has and the plan does not: ${failed.join("; ")} — nothing new was applied; fix the cause and run up again`);
 }
 
 function result(

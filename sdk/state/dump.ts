@@ -9,7 +9,7 @@ import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
 import { ignoredObject, withoutIgnored } from "./ignored-fields.ts";
 import { asRecord, str } from "./json-read.ts";
-import { listNamespaces, observe } from "./observe.ts";
+import { observe, readerOf } from "./observe.ts";
 import { namespaceLabel } from "./read-namespace.ts";
 import type { NamespaceState } from "./types.ts";
 
@@ -46,7 +46,7 @@ export interface DumpOptions {
  * ```
  */
 export async function dump(executor: Executor, selection: readonly (string | null)[] | DumpOptions = {}): Promise<StateDump> {
-  const all = await listNamespaces(executor);
+  const all = await readerOf(executor).namespaces();
   let wanted: (string | null)[];
   let listed: string[];
   let concurrency: number | undefined;

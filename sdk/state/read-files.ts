@@ -18,7 +18,7 @@ import { mapLimit } from "../lib/map-limit.ts";
  * files.get("/etc/netns/demo-web/hosts"); // "127.0.0.1 localhost\n…" or null
  * ```
  */
-export async function readFiles(executor: Executor, paths: readonly string[], concurrency = 2): Promise<Map<string, string | null>> {
+export async function readFiles(executor: Pick<Executor, "run">, paths: readonly string[], concurrency = 2): Promise<Map<string, string | null>> {
   const wanted = [...new Set(paths)];
   const files = new Map<string, string | null>();
   if (wanted.length === 0) return files;
@@ -65,7 +65,7 @@ export async function readFiles(executor: Executor, paths: readonly string[], co
   return new Map(wanted.map((p) => [p, files.get(p) ?? null]));
 }
 
-async function readOne(executor: Executor, path: string): Promise<string | null> {
+async function readOne(executor: Pick<Executor, "run">, path: string): Promise<string | null> {
   const r = await executor.run({ netns: null, argv: ["cat", "--", path] });
   if (r.code === 0) return r.stdout;
   if (r.stderr.includes("No such file or directory")) return null;

@@ -7,14 +7,13 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { Command } from "../executor/types.ts";
-import type { ExecResult } from "../executor/types.ts";
+import type { Command, ExecResult, KernelDump } from "../executor/types.ts";
 import { splitJsonValues } from "./json-values.ts";
-import { asArray } from "./json-read.ts";
+import { asArray, asRecord, str } from "./json-read.ts";
 import { parseAddrs } from "./parse-addrs.ts";
 import { parseLinks } from "./parse-links.ts";
 import { parseRoutes } from "./parse-routes.ts";
-import type { NamespaceState, RawNamespace } from "./types.ts";
+import type { NamespaceState } from "./types.ts";
 
 /**
  * The batch read by {@link namespaceCommand}, one question per line, in answer order.
@@ -32,7 +31,8 @@ export const STATE_BATCH: readonly string[] = [
 ];
 
 /**
- * The command that reads one namespace.
+ * The command that reads one namespace (with `peers`, also the names of the namespaces it knows
+ * by id: `netns list` inside it).
  *
  * @example
  * ```ts
@@ -40,8 +40,9 @@ export const STATE_BATCH: readonly string[] = [
  * const state = parseNamespace("demo-web", r.stdout);
  * ```
  */
-export function namespaceCommand(netns: string | null): Command {
-  return { netns, argv: ["ip", "-json", "-details", "-batch", "-"], input: `${STATE_BATCH.join("\n")}\n` };
+export function namespaceCommand(netns: string | null, peers = false): Command {
+  const lines = peers ? [...STATE_BATCH, "netns list"] : STATE_BATCH;
+  return { netns, argv: ["ip", "-json", "-details", "-batch", "-"], input: `${lines.join("\n")}\n` };
 }
 
 /** Options of {@link parseNamespace}. */
@@ -50,6 +51,69 @@ export interface ParseNamespaceOptions {
   readonly raw?: boolean;
   /** Standard error of the command, quoted when the output is incomplete. */
   readonly stderr?: string;
+  /** The command asked for peers (a fifth answer: `netns list`). */
+  readonly peers?: boolean;
+}
+
+/**
+ * Splits the answer of {@link namespaceCommand} into its JSON values.
+ *
+ * @example
+ * ```ts
+ * dumpFromOutput("demo-web", stdout).links.length; // 2
+ * ```
+ */
+export function dumpFromOutput(name: string | null, stdout: string, options: ParseNamespaceOptions = {}): KernelDump {
+  const values = splitJsonValues(stdout);
+  // `ip netns list` prints nothing at all (not even `[]`) when there is no named namespace.
+  const expected = STATE_BATCH.length + (options.peers === true ? 1 : 0);
+  if (values.length !== expected && !(options.peers === true && values.length === STATE_BATCH.length)) {
+    const err = (options.stderr ?? "").trim();
+    throw new UnderlayError(
+      "EXEC",
+      `reading ${namespaceLabel(name)}: ip -batch answered ${values.length} of ${expected} questions` +
+        `${err === "" ? "" : ` (${err})`} — check that iproute2 supports -json and -batch (≥ 5.0)`,
+    );
+  }
+  const [links, addrs, routes4, routes6, netns] = values.map((v, i) => asArray(v, [...STATE_BATCH, "netns list"][i] ?? "ip"));
+  const dump = { links: links ?? [], addrs: addrs ?? [], routes4: routes4 ?? [], routes6: routes6 ?? [] };
+  return options.peers === true ? { ...dump, netns: netns ?? [] } : dump;
+}
+
+/**
+ * The state of one namespace from its dump (what any reader returns).
+ *
+ * @example
+ * ```ts
+ * namespaceFromDump("demo-web", dump, false).addrs.map((a) => a.cidr); // ["127.0.0.1/8", "10.0.0.2/24", …]
+ * ```
+ */
+export function namespaceFromDump(name: string | null, dump: KernelDump, raw: boolean): NamespaceState {
+  const state: NamespaceState = {
+    name,
+    exists: true,
+    links: parseLinks(dump.links),
+    addrs: parseAddrs(dump.addrs),
+    routes: [...parseRoutes(dump.routes4, 4), ...parseRoutes(dump.routes6, 6)],
+    sysctl: {},
+  };
+  const peers = dump.netns === undefined ? null : parsePeers(dump.netns);
+  const withPeers = peers === null ? state : { ...state, peers };
+  if (!raw) return withPeers;
+  const { netns: _netns, ...tables } = dump;
+  return { ...withPeers, raw: tables };
+}
+
+/** `netns list` entries with an id: id → name. */
+function parsePeers(entries: readonly unknown[]): Map<number, string> {
+  const peers = new Map<number, string>();
+  for (const e of entries) {
+    const r = asRecord(e, "netns list entry");
+    const name = str(r, "name");
+    const id = r["id"];
+    if (name !== undefined && typeof id === "number") peers.set(id, name);
+  }
+  return peers;
 }
 
 /**
@@ -61,32 +125,7 @@ export interface ParseNamespaceOptions {
  * ```
  */
 export function parseNamespace(name: string | null, stdout: string, options: ParseNamespaceOptions = {}): NamespaceState {
-  const values = splitJsonValues(stdout);
-  if (values.length !== STATE_BATCH.length) {
-    const err = (options.stderr ?? "").trim();
-    throw new UnderlayError(
-      "EXEC",
-      `reading ${namespaceLabel(name)}: ip -batch answered ${values.length} of ${STATE_BATCH.length} questions` +
-        `${err === "" ? "" : ` (${err})`} — check that iproute2 supports -json and -batch (≥ 5.0)`,
-    );
-  }
-  const [links, addrs, routes4, routes6] = values.map((v, i) => asArray(v, STATE_BATCH[i] ?? "ip")) as [
-    readonly unknown[],
-    readonly unknown[],
-    readonly unknown[],
-    readonly unknown[],
-  ];
-  const state: NamespaceState = {
-    name,
-    exists: true,
-    links: parseLinks(links),
-    addrs: parseAddrs(addrs),
-    routes: [...parseRoutes(routes4, 4), ...parseRoutes(routes6, 6)],
-    sysctl: {},
-  };
-  if (!options.raw) return state;
-  const raw: RawNamespace = { links, addrs, routes4, routes6 };
-  return { ...state, raw };
+  return namespaceFromDump(name, dumpFromOutput(name, stdout, options), options.raw === true);
 }
 
 /**

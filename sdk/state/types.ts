@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import type { KernelDump } from "../executor/types.ts";
 
 /** One network link (interface) as seen inside its namespace. */
 export interface LinkState {
@@ -80,16 +81,7 @@ export interface RouteState {
 }
 
 /** What `ip -json -details` printed for one namespace, kept for `dump()` (all route tables). */
-export interface RawNamespace {
-  /** `ip -d -json link show`. */
-  readonly links: readonly unknown[];
-  /** `ip -d -json addr show`. */
-  readonly addrs: readonly unknown[];
-  /** `ip -d -json route show table all root 0.0.0.0/0`. */
-  readonly routes4: readonly unknown[];
-  /** `ip -d -json route show table all root ::/0`. */
-  readonly routes6: readonly unknown[];
-}
+export type RawNamespace = KernelDump;
 
 /** Everything read from one namespace. */
 export interface NamespaceState {
@@ -107,6 +99,8 @@ export interface NamespaceState {
   readonly sysctl: Readonly<Record<string, string>>;
   /** The unreduced `ip -json` answers, when `observe(…, { raw: true })` asked for them. */
   readonly raw?: RawNamespace;
+  /** The other namespaces this one knows by id (`link_netnsid` of a link whose peer or parent is there), when asked for. */
+  readonly peers?: ReadonlyMap<number, string>;
 }
 
 /** A snapshot of the kernel for the namespaces asked about. */

@@ -68,8 +68,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   down: {
     summary: "remove exactly what the lab created",
     usage: "underlay down <lab.ts> [--host <netns>] [--yes] [--dry-run] [--force]",
-    details: "A lab that another running process owns (a test fixture, a script) is refused with IN_USE unless --force.",
-    options: { host: HOST, yes: YES, "dry-run": DRY, force: { type: "boolean", description: "tear down even a lab another running process owns" } },
+    details: "A lab that another running process owns (a test fixture, a script) is refused with IN_USE unless --force.\nSo is a lab whose namespaces hold the end of a veth whose other end is outside the lab (deleting the namespace would destroy both ends): move or delete that link, or pass --force.",
+    options: { host: HOST, yes: YES, "dry-run": DRY, force: { type: "boolean", description: "tear down even a lab another running process owns, or one whose deletion destroys a link outside it (a veth into an endpoint)" } },
     load: async () => (await import("./down.ts")).run,
   },
   status: {

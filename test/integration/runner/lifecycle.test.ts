@@ -42,7 +42,8 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
     const deep = await l.up({ ...opts, deep: true });
     expect(deep.changed).toBe(0);
     expect((await l.verify(opts)).clean).toBe(true);
-    expect((await l.down(opts)).removed).toBeGreaterThan(0);
+    // Every step lives in a namespace the lab owns: deleting those three removes all of them.
+    expect((await l.down(opts)).removed).toBe(first.plan.ops.length);
     expect((await l.down(opts)).removed).toBe(0);
     expect(netnsWithPrefix(name)).toEqual([]);
   });
@@ -50,7 +51,7 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
   it("applies only the difference when the definition changes (added, removed, re-addressed endpoints)", async () => {
     const name = fresh();
     const v1 = sandbox(name).endpoint("a", pub, { ip: "10.80.0.10" }).endpoint("b", pub);
-    await v1.up(opts);
+    const first = await v1.up(opts);
     try {
       const v2 = sandbox(name).endpoint("a", pub, { ip: "10.80.0.11" }).endpoint("c", pub);
       const events: string[] = [];
@@ -60,8 +61,11 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
       expect(events).toContain(`op-done addr:${name}-a:eth0:10.80.0.11/24`);
       expect(events).toContain(`op-done netns:${name}-c`);
       expect(events.some((e) => e.includes(`netns:${name}-a`))).toBe(false);
-      expect(events.filter((e) => e.startsWith("op-done")).length).toBeLessThan(v2.plan().ops.length);
-      expect(r.changed).toBeGreaterThan(0);
+      const done = events.filter((e) => e.startsWith("op-done")).length;
+      expect(done).toBeLessThan(v2.plan().ops.length);
+      // What changed is exactly what ran plus every step of v1 that v2 no longer has (b's, a's old address, the old hosts files).
+      const kept = new Set(r.plan.ops.map((o) => o.id));
+      expect(r.changed).toBe(done + first.plan.ops.filter((o) => !kept.has(o.id)).length);
       expect(netnsWithPrefix(name).sort()).toEqual([`${name}-a`, `${name}-c`, `${name}-h`].sort());
       expect(ns(`${name}-a`, ["ip", "-br", "addr", "show", "dev", "eth0"])).toContain("10.80.0.11/24");
       expect((await v2.verify(opts)).clean).toBe(true);
@@ -82,7 +86,9 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
     const changed = sandbox(name).endpoint("a", pub.mode("private"));
     try {
       const r = await changed.up(opts);
-      expect(r.changed).toBeGreaterThan(0);
+      // The namespace is the unit of change: a is deleted (1) and every step of a runs again.
+      const inA = r.plan.ops.filter((o) => o.scope === `${name}-a` || (o.kind === "netns-add" && o.name === `${name}-a`));
+      expect(r.changed).toBe(1 + inA.length);
       expect(ns(`${name}-a`, ["ip", "-d", "link", "show", "eth0"])).toContain("macvlan mode private");
       expect((await changed.verify(opts)).clean).toBe(true);
     } finally {
@@ -133,20 +139,28 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
     expect(netnsWithPrefix(name)).toEqual([]);
   });
 
-  it("verify reports drift by name and up converges it back", async () => {
+  it("verify reports drift by name — missing, different, extra — and up --deep converges it back exactly", async () => {
     const name = fresh();
     const l = sandbox(name).endpoint("a", pub, { ip: "10.80.0.20" });
     await l.up(opts);
     try {
+      // By hand: the planned address goes, an address, a route and a link come that the plan does not have.
       ns(`${name}-a`, ["ip", "addr", "del", "10.80.0.20/24", "dev", "eth0"]);
       ns(`${name}-a`, ["ip", "addr", "add", "10.80.0.99/24", "dev", "eth0"]);
+      ns(`${name}-a`, ["ip", "route", "add", "192.0.2.0/24", "via", "10.80.0.1", "dev", "eth0"]);
+      ns(`${name}-a`, ["ip", "link", "add", "hand0", "type", "bridge"]);
       const err = await l.verify(opts).then(() => null, (e: unknown) => e);
       expect((err as UnderlayError).code).toBe("DRIFT");
-      expect((err as Error).message).toContain("10.80.0.20/24");
-      expect((err as Error).message).toContain("10.80.0.99/24");
-      await l.up({ ...opts, deep: true });
       const report = await l.verify({ ...opts, throwOnDrift: false });
-      expect(report.missing).toEqual([]);
+      expect(report.clean).toBe(false);
+      expect(report.missing.map((m) => m.id)).toEqual([`addr:${name}-a:eth0:10.80.0.20/24`, `route:${name}-a:eth0:4:default`]);
+      expect(report.different).toEqual([]);
+      expect(report.extra.map((x) => x.summary).sort()).toEqual([`address 10.80.0.99/24 on eth0 in ${name}-a`, `link hand0 in ${name}-a`, `route 192.0.2.0/24 dev eth0 in ${name}-a`].sort());
+      const r = await l.up({ ...opts, deep: true });
+      // 2 missing steps again, 3 extras removed.
+      expect(r.changed).toBe(5);
+      expect(await l.verify({ ...opts, throwOnDrift: false })).toMatchObject({ clean: true, missing: [], different: [], extra: [] });
+      expect(ns(`${name}-a`, ["ip", "-br", "link"])).not.toContain("hand0");
     } finally {
       await l.down(opts);
     }
@@ -156,7 +170,7 @@ describe.runIf(requireRoot("runner lifecycle"))("runner lifecycle on the real ke
     const name = fresh();
     {
       await using up = await sandbox(name).endpoint("a", pub).up(opts);
-      expect(up.changed).toBeGreaterThan(0);
+      expect(up.changed).toBe(up.plan.ops.length);
       expect(netnsWithPrefix(name).length).toBe(2);
     }
     expect(netnsWithPrefix(name)).toEqual([]);

@@ -11,7 +11,7 @@ import { preflight } from "../../../sdk/runner/preflight.ts";
 import type { LinkState, LiveState } from "../../../sdk/state/types.ts";
 import { recordingExecutor } from "../../../sdk/index.ts";
 
-const all: Capabilities = { iproute2: "iproute2-6.1.0", kinds: { macvlan: true, ipvlan: true, vlan: true, dummy: true, bridge: true, veth: true }, nameInTarget: false };
+const all: Capabilities = { tool: "iproute2-6.1.0", kinds: { macvlan: true, ipvlan: true, vlan: true, dummy: true, bridge: true, veth: true }, nameInTarget: false };
 const none: Ownership = { ops: [], complete: true, planHash: null, owner: undefined };
 
 function link(name: string, extra: Partial<LinkState> = {}): LinkState {

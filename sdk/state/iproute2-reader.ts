@@ -1,0 +1,80 @@
+/**
+ * The state reader of executors that run programs: `ip -json` through `run` (one
+ * `ip -json -details -batch -` per namespace, through the executor's `runMany` fan-out when there
+ * are more namespaces than lanes), `sysctl` for sysctls, `stat` + `cat` for files.
+ * @module
+ */
+import { UnderlayError } from "../errors.ts";
+import type { ExecResult, Executor, KernelDump, StateReader } from "../executor/types.ts";
+import { mapLimit } from "../lib/map-limit.ts";
+import { splitJsonValues } from "./json-values.ts";
+import { asArray, asRecord, str } from "./json-read.ts";
+import { checkSysctlKeys, parseSysctl } from "./parse-sysctl.ts";
+import { readFiles } from "./read-files.ts";
+import { dumpFromOutput, namespaceCommand, namespaceLabel, namespaceVanished } from "./read-namespace.ts";
+
+/**
+ * The named namespaces on the machine (`ip -json netns list`), as seen by the executor.
+ *
+ * @example
+ * ```ts
+ * (await listNamespaces(localExecutor())).has("demo-web"); // true
+ * ```
+ */
+export async function listNamespaces(executor: Pick<Executor, "run">): Promise<Set<string>> {
+  const r = await executor.run({ netns: null, argv: ["ip", "-json", "netns", "list"] });
+  if (r.code !== 0) {
+    throw new UnderlayError("EXEC", `ip netns list exited ${r.code}: ${r.stderr.trim()} — check that iproute2 is installed`);
+  }
+  const names = new Set<string>();
+  for (const value of splitJsonValues(r.stdout)) {
+    for (const entry of asArray(value, "ip netns list")) {
+      const name = str(asRecord(entry, "ip netns list entry"), "name");
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return names;
+}
+
+function toDump(ns: string | null, r: ExecResult | undefined, peers: boolean): KernelDump | null {
+  if (r === undefined) throw new UnderlayError("EXEC", `reading ${namespaceLabel(ns)}: the executor returned no answer — a bug in its runMany`);
+  if (ns !== null && namespaceVanished(r)) return null;
+  if (r.code !== 0) {
+    throw new UnderlayError("EXEC", `reading ${namespaceLabel(ns)} failed: ip -batch exited ${r.code}: ${r.stderr.trim()} — check iproute2 (≥ 5.0) and that you are root`);
+  }
+  return dumpFromOutput(ns, r.stdout, { stderr: r.stderr, peers });
+}
+
+/**
+ * The reader that runs `ip`, `sysctl`, `stat` and `cat` through an executor.
+ *
+ * @example
+ * ```ts
+ * const reader = executor.reader ?? iproute2Reader(executor);
+ * const [web] = await reader.dump(["demo-web"], { concurrency: 2 });
+ * ```
+ */
+export function iproute2Reader(executor: Pick<Executor, "run" | "runMany">): StateReader {
+  return {
+    namespaces: () => listNamespaces(executor),
+    async dump(namespaces, options) {
+      const commands = namespaces.map((ns) => namespaceCommand(ns, options.peers === true));
+      const answers =
+        executor.runMany !== undefined && commands.length > options.concurrency
+          ? await executor.runMany(commands, options.concurrency)
+          : await mapLimit(commands, options.concurrency, (c) => executor.run(c));
+      return namespaces.map((ns, i) => toDump(ns, answers[i], options.peers === true));
+    },
+    async sysctl(netns, keys) {
+      checkSysctlKeys(keys);
+      const s = await executor.run({ netns, argv: ["sysctl", ...keys] });
+      if (netns !== null && namespaceVanished(s)) return null;
+      // A key that does not exist is not an error (procps: "cannot stat", busybox: "unknown key"); it is just absent.
+      if (s.code !== 0 && s.stdout === "" && !/cannot stat|unknown key|No such file/i.test(s.stderr)) {
+        throw new UnderlayError("EXEC", `sysctl in ${namespaceLabel(netns)} exited ${s.code}: ${s.stderr.trim()} — install procps`);
+      }
+      return parseSysctl(s.stdout);
+    },
+    files: (paths) => readFiles(executor, paths),
+  };
+}
