@@ -20,13 +20,16 @@ export interface LabMacs {
   readonly attachments: readonly (readonly (string | null)[])[];
   /** The shim MAC of each macvlan network with host access, by network name. */
   readonly shims: ReadonlyMap<string, string>;
+  /** The attachments (`[endpoint index, attachment index]`) whose MAC is a re-derivation after a hash accident. */
+  readonly rederived: readonly (readonly [number, number])[];
   /** Static MACs used twice, or equal to a derived one. */
   readonly issues: readonly Issue[];
 }
 
+/** Who holds a MAC: an endpoint's attachment, or a network's shim (`endpoint` null); texts are built only for issues. */
 interface Claim {
-  readonly owner: string;
-  readonly path: string;
+  readonly endpoint: string | null;
+  readonly network: string;
   readonly derived: boolean;
 }
 
@@ -41,6 +44,9 @@ function validMac(mac: unknown): mac is string {
   return typeof mac === "string" && v.is(MacSchema, mac);
 }
 
+const owner = (c: Claim): string => (c.endpoint === null ? `the host-access shim of network "${c.network}"` : `endpoint "${c.endpoint}" on network "${c.network}"`);
+const pathOf = (c: Claim): string => (c.endpoint === null ? `networks.${c.network}.hostAccess.mac` : `endpoints.${c.endpoint}.${c.network}.mac`);
+
 /**
  * Plans every MAC of a lab whose shape is valid. Malformed static MACs are left to the
  * validator (they are neither claimed nor reported here).
@@ -54,57 +60,58 @@ function validMac(mac: unknown): mac is string {
 export function assignMacs(spec: LabSpec, networks: readonly NetworkSpec[]): LabMacs {
   const issues: Issue[] = [];
   const claims = new Map<string, Claim>();
-  const endpointOwner = (ep: string, net: string): string => `endpoint "${ep}" on network "${net}"`;
-  const shimOwner = (net: string): string => `the host-access shim of network "${net}"`;
-
-  const claimStatic = (mac: string, owner: string, path: string): void => {
+  const claimStatic = (mac: string, claim: Claim): void => {
     const held = claims.get(mac);
-    if (held === undefined) claims.set(mac, { owner, path, derived: false });
-    else issues.push({ path, message: `MAC ${mac} is already the static MAC of ${held.owner} (${held.path}) — every MAC of a lab must be unique; pick another` });
+    if (held === undefined) claims.set(mac, claim);
+    else issues.push({ path: pathOf(claim), message: `MAC ${mac} is already the static MAC of ${owner(held)} (${pathOf(held)}) — every MAC of a lab must be unique; pick another` });
   };
-  const claimDerived = (derive: (attempt: number) => string, owner: string, path: string): string => {
+  let attempts = 0;
+  /** Claims the first free derivation of `claim`'s MAC (attempt 0, 1, …); a static MAC in the way is an issue. */
+  const claimDerived = (claim: Claim): string => {
     for (let attempt = 0; ; attempt++) {
-      const mac = derive(attempt);
+      const mac = claim.endpoint === null ? shimMac(spec.name, claim.network, attempt) : deterministicMac(spec.name, claim.endpoint, claim.network, attempt);
       const held = claims.get(mac);
       if (held === undefined || attempt >= MAX_ATTEMPTS) {
-        claims.set(mac, { owner, path, derived: true });
+        claims.set(mac, claim);
+        attempts = attempt;
         return mac;
       }
       if (!held.derived) {
-        issues.push({ path: held.path, message: `static MAC ${mac} of ${held.owner} is also the MAC underlay derives for ${owner} — change the static MAC (derived MACs are 02:… hashes of the lab, endpoint and network names)` });
+        issues.push({ path: pathOf(held), message: `static MAC ${mac} of ${owner(held)} is also the MAC underlay derives for ${owner(claim)} — change the static MAC (derived MACs are 02:… hashes of the lab, endpoint and network names)` });
         return mac;
       }
     }
   };
 
   // Static MACs first: they are fixed, derived ones step aside.
-  const statics = spec.endpoints.map((ep) =>
-    ep.attachments.map((at) => (hasOwnMac(at.network) && validMac(at.mac) ? canonicalMac(at.mac) : null)),
-  );
-  spec.endpoints.forEach((ep, i) =>
-    ep.attachments.forEach((at, j) => {
-      const mac = statics[i]?.[j];
-      if (mac !== null && mac !== undefined) claimStatic(mac, endpointOwner(ep.name, at.network.name), `endpoints.${ep.name}.${at.network.name}.mac`);
+  const attachments: (string | null)[][] = spec.endpoints.map((ep) =>
+    ep.attachments.map((at) => {
+      if (!hasOwnMac(at.network) || !validMac(at.mac)) return null;
+      const mac = canonicalMac(at.mac);
+      claimStatic(mac, { endpoint: ep.name, network: at.network.name, derived: false });
+      return mac;
     }),
   );
   const shimNetworks = networks.filter((n) => n.hostAccess !== undefined && n.driver === "macvlan");
-  for (const n of shimNetworks) {
-    const mac = n.hostAccess?.mac;
-    if (validMac(mac)) claimStatic(canonicalMac(mac), shimOwner(n.name), `networks.${n.name}.hostAccess.mac`);
-  }
-
-  const attachments = spec.endpoints.map((ep, i) =>
-    ep.attachments.map((at, j) => {
-      if (!hasOwnMac(at.network)) return null;
-      const given = statics[i]?.[j];
-      if (given !== null && given !== undefined) return given;
-      return claimDerived((k) => deterministicMac(spec.name, ep.name, at.network.name, k), endpointOwner(ep.name, at.network.name), `endpoints.${ep.name}.${at.network.name}.mac`);
-    }),
-  );
   const shims = new Map<string, string>();
   for (const n of shimNetworks) {
     const mac = n.hostAccess?.mac;
-    shims.set(n.name, validMac(mac) ? canonicalMac(mac) : claimDerived((k) => shimMac(spec.name, n.name, k), shimOwner(n.name), `networks.${n.name}.hostAccess.mac`));
+    if (!validMac(mac)) continue;
+    shims.set(n.name, canonicalMac(mac));
+    claimStatic(canonicalMac(mac), { endpoint: null, network: n.name, derived: false });
   }
-  return { attachments, shims, issues };
+
+  const rederived: [number, number][] = [];
+  spec.endpoints.forEach((ep, i) => {
+    const macs = attachments[i] as (string | null)[];
+    ep.attachments.forEach((at, j) => {
+      if (macs[j] !== null || !hasOwnMac(at.network)) return;
+      macs[j] = claimDerived({ endpoint: ep.name, network: at.network.name, derived: true });
+      if (attempts > 0) rederived.push([i, j]);
+    });
+  });
+  for (const n of shimNetworks) {
+    if (!shims.has(n.name)) shims.set(n.name, claimDerived({ endpoint: null, network: n.name, derived: true }));
+  }
+  return { attachments, shims, rederived, issues };
 }

@@ -116,7 +116,10 @@ export function validateLab(input: unknown): Issue[] {
 
 /** A lab after {@link checkLab}. */
 export interface CheckedLab {
-  /** The canonical lab (`null` when its types are wrong): host-access addresses as `address/prefix`, every MAC written out. */
+  /**
+   * The canonical lab (`null` when its types are wrong): host-access addresses as
+   * `address/prefix`, shim MACs and re-derived endpoint MACs written out.
+   */
   readonly spec: LabSpec | null;
   /** Every problem found. */
   readonly issues: Issue[];
@@ -136,14 +139,22 @@ function canonicalLab(spec: LabSpec, macs: LabMacs): LabSpec {
     networks.set(n, out);
     return out;
   };
+  // Only what differs from what the planner derives by itself is written out: networks with host
+  // access, and MACs re-derived after a hash accident (10,000 endpoints are not copied for nothing).
+  const rederived = new Map<EndpointSpec, Set<number>>();
+  for (const [i, j] of macs.rederived) {
+    const ep = spec.endpoints[i] as EndpointSpec;
+    rederived.set(ep, (rederived.get(ep) ?? new Set()).add(j));
+  }
   const endpoints = spec.endpoints.map((ep, i) => {
+    const again = rederived.get(ep);
     let changed = false;
     const attachments = ep.attachments.map((at, j) => {
       const network = canonical(at.network);
-      const mac = macs.attachments[i]?.[j] ?? null;
-      if (network === at.network && (mac === null || mac === at.mac)) return at;
+      const mac = again?.has(j) === true ? macs.attachments[i]?.[j] : undefined;
+      if (network === at.network && mac === undefined) return at;
       changed = true;
-      return mac === null ? { ...at, network } : { ...at, network, mac };
+      return mac === undefined || mac === null ? { ...at, network } : { ...at, network, mac };
     });
     return changed ? { ...ep, attachments } : ep;
   });

@@ -18,12 +18,12 @@ describe("assignMacs", () => {
         let l = lab("x", { host: "xh" });
         for (const n of names) l = l.endpoint(n, withShim).endpoint(n, b);
         l = l.endpoint("host", withShim).endpoint("iv", net.ipvlan("i").parent("eth2").subnet("10.3.0.0/16"));
-        const { attachments, shims, issues } = macsOf(l.spec());
+        const { attachments, shims, rederived, issues } = macsOf(l.spec());
         expect(issues).toEqual([]);
         const all = [...attachments.flat().filter((m): m is string => m !== null), ...shims.values()];
         expect(new Set(all).size).toBe(all.length);
         expect(attachments.at(-1)).toEqual([null]);
-        expect(macsOf(l.spec())).toEqual({ attachments, shims, issues });
+        expect(macsOf(l.spec())).toEqual({ attachments, shims, rederived, issues });
       }),
       { numRuns: 200 },
     );
@@ -34,7 +34,9 @@ describe("assignMacs", () => {
     expect(shimMac("x", "pub")).not.toBe(deterministicMac("x", "host", "pub"));
     expect(deterministicMac("x", "e", "n", 1)).not.toBe(deterministicMac("x", "e", "n"));
     const n = net.macvlan("n").parent("eth0").subnet("10.0.0.0/24");
-    expect(macsOf(lab("x").endpoint("e2623188", n).endpoint("e3331303", n).spec()).attachments).toEqual([[deterministicMac("x", "e2623188", "n")], [deterministicMac("x", "e3331303", "n", 1)]]);
+    const accident = macsOf(lab("x").endpoint("e2623188", n).endpoint("e3331303", n).spec());
+    expect(accident.attachments).toEqual([[deterministicMac("x", "e2623188", "n")], [deterministicMac("x", "e3331303", "n", 1)]]);
+    expect(accident.rederived).toEqual([[1, 0]]);
   });
 
   it("passthru plans no MAC (the endpoint takes the parent's)", () => {
