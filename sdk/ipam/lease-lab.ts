@@ -12,6 +12,7 @@ import { allocateLab } from "./allocate.ts";
 import { distinctNetworks } from "./lab-networks.ts";
 import type { LeaseRequest } from "./lease-apply.ts";
 import type { LeaseStore } from "./lease-store.ts";
+import { SubnetPool } from "./pool.ts";
 import type { PoolOptions } from "./types.ts";
 
 /**
@@ -87,11 +88,14 @@ export async function leaseLab(spec: LabSpec, store: LeaseStore): Promise<LabSpe
     }
   }
   // Host-access shims hold their address too (owner `<lab>/:shim/<network>`: no endpoint is named
-  // `:shim`), so no other lab sharing the store is handed it.
+  // `:shim`), so no other lab sharing the store is handed it — unless it is excluded from the pool.
   for (const n of distinctNetworks(spec)) {
     const ip = n.hostAccess === undefined ? null : parseIp(n.hostAccess.ip.split("/")[0] ?? "");
     if (ip === null) continue;
-    statics.push({ key: `:shim/${n.name}`, family: ip.family, request: { owner: leaseOwner(spec.name, ":shim", n.name), pools: familyPools(n.name, ip.family), want: ip.text } });
+    const pools = familyPools(n.name, ip.family);
+    const home = pools.map((o) => new SubnetPool(o)).find((p) => p.contains(ip.text));
+    if (home === undefined || home.classify(ip.text) === "excluded") continue;
+    statics.push({ key: `:shim/${n.name}`, family: ip.family, request: { owner: leaseOwner(spec.name, ":shim", n.name), pools, want: ip.text } });
   }
   const all = [...statics, ...autos];
   const addresses = await store.leaseAll(all.map((a) => a.request));

@@ -94,9 +94,10 @@ export function placeStatics(
 /**
  * Reserves the host-access shim's address of a network (`networks.<name>.hostAccess.ip`) after
  * the endpoints' static addresses and before automatic ones, so no endpoint is ever handed it.
- * It must lie in a subnet of the network, be free there (not the network, broadcast, gateway,
- * an excluded or an endpoint's address), and a prefix, when given, must be at least the
- * subnet's. An address that does not parse is left to the spec validator.
+ * It must lie in a subnet of the network, be free there (not the network, broadcast, gateway or
+ * an endpoint's address) or excluded (Docker's `--aux-address` idiom for the host's address),
+ * and a prefix, when given, must be at least the subnet's. An address that does not parse is
+ * left to the spec validator.
  *
  * @example
  * ```ts
@@ -137,6 +138,8 @@ export function placeShim(st: NetState, holders: Map<string, string>, issues: Is
   if (what === "free") {
     pool.reserve(ip);
     holders.set(`${n.name}|${ip}`, "host-access shim");
+  } else if (what === "excluded") {
+    // Docker's own idiom: the host's address is kept out of the pool as an aux address.
   } else if (what === "used") {
     const other = holders.get(`${n.name}|${ip}`) ?? "another endpoint";
     issues.push({ path, message: `the shim's address ${ip} is already given to endpoint "${other}" on network "${n.name}" — pick another address for the shim` });

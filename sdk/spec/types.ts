@@ -32,8 +32,8 @@ export interface HostAccessSpec {
   /**
    * Address of the shim in the host namespace: a bare address (it gets /32 or /128) or
    * `address/prefix` with a prefix at least as long as its subnet's. It must lie in one of the
-   * network's subnets and be free there (not the gateway, network, broadcast, an excluded or an
-   * endpoint's address); IPAM then never hands it to an endpoint.
+   * network's subnets and be free there (not the gateway, network, broadcast or an endpoint's
+   * address) or excluded (Docker's `--aux-address` idiom); IPAM then never hands it to an endpoint.
    */
   readonly ip: string;
   /** Name of the shim link (default `ulh` + 8 hex digits). */

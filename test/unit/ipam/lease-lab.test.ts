@@ -83,6 +83,8 @@ describe("leaseLab / releaseLab", () => {
     const b = await leaseLab(lab("b", endpoint("web", on(shared))), store);
     expect(ipsOf(b)["web/shared"]?.[0]).toBe("192.168.60.4");
     expect((await store.list()).map((l) => `${l.owner} ${l.address}`)).toContain("a/:shim/shared 192.168.60.2");
+    const excluded = network("x", [{ cidr: "192.168.61.0/24", exclude: ["192.168.61.250"] }], { hostAccess: { ip: "192.168.61.250" } });
+    expect(ipsOf(await leaseLab(lab("c", endpoint("web", on(excluded))), store))).toEqual({ "web/x": ["192.168.61.2"] });
   });
 
   it("a lab whose types are wrong is INVALID_SPEC with the field path, before anything is leased", async () => {
