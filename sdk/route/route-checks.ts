@@ -15,14 +15,28 @@ import { describeValue, nameProblem } from "../spec/names.ts";
 import { expected, NetworkShape, parseIssues, str, strict } from "../spec/shape.ts";
 import type { NetworkSpec } from "../spec/types.ts";
 
-/** A route as data: destination, next hop, device. */
+/**
+ * A route as data: destination, next hop, device.
+ *
+ * @example
+ * ```ts
+ * parseIssues(RouteShape, { dst: "10.1.0.0/16", via: 5 }, "routes[0]"); // one issue at routes[0].via
+ * ```
+ */
 export const RouteShape = strict("a route", { dst: str("a destination CIDR"), via: str("a next-hop address"), dev: v.optional(str("a device name")) });
 
 const addresses = (what: string): v.GenericSchema =>
   v.union([str(what), v.array(str(what))], expected(`${what} (a string, or a list of strings)`));
 const cidrList = (what: string): v.GenericSchema => v.array(str(what), expected(`a list of ${what}s`));
 
-/** Options of `l3Routes`. */
+/**
+ * Options of `l3Routes`.
+ *
+ * @example
+ * ```ts
+ * parseIssues(RouteOptionsShape, { via: ["192.168.1.250"], peerOwn: "10.0.0.0/8" }, ""); // one issue at peerOwn
+ * ```
+ */
 export const RouteOptionsShape = strict("route options", {
   via: addresses("an address"),
   dev: v.optional(str("a device name")),
@@ -30,7 +44,14 @@ export const RouteOptionsShape = strict("route options", {
   peerOwn: v.optional(cidrList("CIDR")),
 });
 
-/** One host of `twoHostRoutes`. */
+/**
+ * One host of `twoHostRoutes`.
+ *
+ * @example
+ * ```ts
+ * parseIssues(L3HostShape, { networks: [], address: "172.30.0.1", dev: "u0", netns: null }, "a"); // []
+ * ```
+ */
 export const L3HostShape = strict("an L3 host", {
   networks: v.array(v.custom<object>((x) => typeof x === "object" && x !== null, expected("a network (net.ipvlan(…) or its spec())")), expected("a list of networks")),
   address: addresses("an address"),

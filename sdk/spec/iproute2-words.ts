@@ -10,6 +10,11 @@
 /**
  * Keywords of `iplink_parse()` (`ip/iplink.c`) compared in full (`strcmp`), plus `dev` (its
  * default branch). `inet` is new in iproute2 7.1; older versions create a link named `inet`.
+ *
+ * @example
+ * ```ts
+ * IP_LINK_WORDS.includes("netns"); // true: `ip link add netns …` reads a namespace next
+ * ```
  */
 export const IP_LINK_WORDS: readonly string[] = [
   "up", "down", "name", "index", "brd", "qlen", "mtu", "inet", "xdpgeneric", "xdpdrv", "xdpoffload",
@@ -22,6 +27,11 @@ export const IP_LINK_WORDS: readonly string[] = [
  * Operand words: `get_addr_1()` (`lib/utils.c`) reads `default`, `all` and `any` in place of an
  * address, and the kernel refuses links named `all` and `default` (they would shadow
  * `net.ipv4.conf.all` and `.default`; `EINVAL` on Linux 6.18).
+ *
+ * @example
+ * ```ts
+ * IP_OPERAND_WORDS; // ["default", "all", "any"]
+ * ```
  */
 export const IP_OPERAND_WORDS: readonly string[] = ["default", "all", "any"];
 
@@ -29,6 +39,11 @@ export const IP_OPERAND_WORDS: readonly string[] = ["default", "all", "any"];
  * Keywords of `iplink_parse()` compared with `matches()` (`lib/utils.c`), which is true for every
  * non-empty prefix: `matches("li", "link")`. Each of these words is a keyword in every
  * abbreviation too (`help` included: its default branch prints the usage for `h`, `he`, …).
+ *
+ * @example
+ * ```ts
+ * IP_PREFIX_WORDS.includes("address"); // true: `a`, `ad`, … `address` are all keywords
+ * ```
  */
 export const IP_PREFIX_WORDS: readonly string[] = [
   "link", "address", "broadcast", "txqueuelen", "txqlen", "master", "nomaster", "dynamic", "type",

@@ -10,7 +10,14 @@ import { ipAbbreviationOf, isIpKeyword } from "./iproute2-words.ts";
 /** Linux limits interface names to 15 bytes (IFNAMSIZ − 1); underlay applies it to namespaces too. */
 export const MAX_NAME_BYTES = 15;
 
-/** Network names never name a kernel object (they are hashed into derived names), so they may be longer. */
+/**
+ * Network names never name a kernel object (they are hashed into derived names), so they may be longer.
+ *
+ * @example
+ * ```ts
+ * nameProblem("x".repeat(MAX_NETWORK_NAME_BYTES), "network"); // null
+ * ```
+ */
 export const MAX_NETWORK_NAME_BYTES = 64;
 
 /**

@@ -11,7 +11,14 @@ import * as v from "valibot";
 import type { Issue } from "../errors.ts";
 import { describeValue } from "./names.ts";
 
-/** A valibot message function. */
+/**
+ * A valibot message function.
+ *
+ * @example
+ * ```ts
+ * const m: Message = (issue) => `expected a name but received ${String(issue.input)}`;
+ * ```
+ */
 export type Message = (issue: v.BaseIssue<unknown>) => string;
 
 /**
@@ -76,7 +83,14 @@ const ExcludeShape = v.lazy((input) =>
     : v.record(v.string(), address, expected("a list of addresses or named addresses ({ name: address })")),
 );
 
-/** One subnet with its options. */
+/**
+ * One subnet with its options.
+ *
+ * @example
+ * ```ts
+ * v.is(SubnetShape, { cidr: "10.0.0.0/24", exclude: { router: "10.0.0.2" } }); // true
+ * ```
+ */
 export const SubnetShape = strict("a subnet", {
   cidr: str("a subnet in CIDR form like 192.168.1.0/24"),
   gateway: v.optional(address),
@@ -85,14 +99,28 @@ export const SubnetShape = strict("a subnet", {
   options: leftoverOptions(".subnet(cidr, options)", "gateway, ipRange, exclude"),
 });
 
-/** Host access (the shim). */
+/**
+ * Host access (the shim).
+ *
+ * @example
+ * ```ts
+ * v.is(HostAccessShape, { ip: 5 }); // false
+ * ```
+ */
 export const HostAccessShape = strict("host access", {
   ip: str("the shim's address"),
   name: v.optional(str("a link name")),
   mac: v.optional(str("a MAC address")),
 });
 
-/** A network as `net.macvlan(…)`/`net.ipvlan(…)` collect it. */
+/**
+ * A network as `net.macvlan(…)`/`net.ipvlan(…)` collect it.
+ *
+ * @example
+ * ```ts
+ * v.is(NetworkShape, net.macvlan("pub").parent("eth0").spec()); // true
+ * ```
+ */
 export const NetworkShape = strict("a network", {
   name: str("a network name"),
   driver: v.picklist(["macvlan", "ipvlan"], expected('a driver ("macvlan" or "ipvlan")')),
@@ -125,7 +153,14 @@ const EndpointShape = strict("an endpoint", {
   attachments: v.array(AttachmentShape, expected("a list of attachments")),
 });
 
-/** A whole lab (what `lab(…)` collects, `labFromSpec` takes and `spec()` returns). */
+/**
+ * A whole lab (what `lab(…)` collects, `labFromSpec` takes and `spec()` returns).
+ *
+ * @example
+ * ```ts
+ * v.is(LabShape, lab("demo").spec()); // true
+ * ```
+ */
 export const LabShape = strict("a lab", {
   name: str("a lab name"),
   host: v.nullable(str("a namespace name")),
