@@ -234,20 +234,12 @@ describe("allocateLab — issues (all at once, each naming field and value)", ()
 });
 
 describe("allocateLab — scale", () => {
-  it("10 000 dual-stack endpoints in well under a second", () => {
+  it("10 000 dual-stack endpoints (the time is measured by `npm run bench`)", () => {
     const big = network("big", [{ cidr: "10.0.0.0/16" }, { cidr: "fd00::/64" }]);
     const endpoints = Array.from({ length: 10_000 }, (_, i) => endpoint(`e${i}`, on(big)));
-    const spec = lab("big", ...endpoints);
-    let r = allocateLab(spec);
-    let ms = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      r = allocateLab(spec);
-      ms = Math.min(ms, performance.now() - t); // fastest of 3: robust against a busy machine
-    }
+    const r = allocateLab(lab("big", ...endpoints));
     expect(r.issues).toEqual([]);
     // the 10 000th endpoint: offset 2 + 9 999 = 10 001 = 39·256 + 17 = 0x2711
     expect(r.addresses.get("e9999/big")).toEqual(["10.0.39.17/16", "fd00::2711/64"]);
-    expect(ms).toBeLessThan(1000);
   });
 });

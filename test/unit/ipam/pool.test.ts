@@ -180,36 +180,19 @@ describe("SubnetPool — classify, reserve, release", () => {
   });
 });
 
-/** Fastest of `n` runs in ms (robust against a busy machine; the bench reports means). */
-function bestOf(n: number, fn: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
-
-describe("SubnetPool — large pools are fast (never materialised)", () => {
-  it("allocates every address of a /16 in well under a second", () => {
-    const ms = bestOf(3, () => {
-      const p = pool("10.20.0.0/16");
-      let n = 0;
-      while (p.allocate() !== null) n++;
-      expect(n).toBe(65_533); // 65 536 − network − broadcast − gateway
-      expect(p.free).toBe(0n);
-    });
-    expect(ms).toBeLessThan(1000);
+describe("SubnetPool — large pools (never materialised; their speed is measured by `npm run bench`)", () => {
+  it("allocates every address of a /16", () => {
+    const p = pool("10.20.0.0/16");
+    let n = 0;
+    while (p.allocate() !== null) n++;
+    expect(n).toBe(65_533); // 65 536 − network − broadcast − gateway
+    expect(p.free).toBe(0n);
   });
 
-  it("allocates 100 000 addresses of an IPv6 /64 in well under a second", () => {
-    const ms = bestOf(3, () => {
-      const p = pool("2001:db8:1::/64");
-      let last = "";
-      for (let i = 0; i < 100_000; i++) last = p.allocate() ?? "";
-      expect(last).toBe("2001:db8:1::1:86a1"); // ::2 + 99 999 = 0x186a1
-    });
-    expect(ms).toBeLessThan(1000);
+  it("allocates 100 000 addresses of an IPv6 /64", () => {
+    const p = pool("2001:db8:1::/64");
+    let last = "";
+    for (let i = 0; i < 100_000; i++) last = p.allocate() ?? "";
+    expect(last).toBe("2001:db8:1::1:86a1"); // ::2 + 99 999 = 0x186a1
   });
 });
