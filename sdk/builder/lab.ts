@@ -6,7 +6,10 @@
 import { compilePlan, type PlanOptions } from "../plan/planner.ts";
 import { Plan } from "../plan/plan.ts";
 import type { AttachmentSpec, EndpointSpec, LabOptions, LabSpec, NetworkSpec } from "../spec/types.ts";
+import { invalidSpec } from "../errors.ts";
+import { nameProblem } from "../spec/names.ts";
 import type { NetworkBuilder } from "./network.ts";
+import { isRecord, leftover, splitOptions } from "./options.ts";
 import { runner, type CheckOptions, type CheckReport, type DownOptions, type DownResult, type RunOptions, type StatusReport, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/index.ts";
 
 /** Options of {@link LabBuilder.endpoint}. */
@@ -21,8 +24,17 @@ export interface EndpointOptions {
   readonly netns?: string;
 }
 
+/** The network's definition: a builder's `spec()`, a plain spec as it is, anything else as it is (validation reports it). */
 function toNetworkSpec(n: NetworkBuilder | NetworkSpec): NetworkSpec {
-  return "spec" in n && typeof n.spec === "function" ? n.spec() : (n as NetworkSpec);
+  const spec: unknown = typeof n === "object" && n !== null ? (n as { spec?: unknown }).spec : undefined;
+  return typeof spec === "function" ? (n as NetworkBuilder).spec() : (n as NetworkSpec);
+}
+
+/** Static addresses of an endpoint call: `ip` (one or a list) and `ip6`, as given. */
+function staticIps(ip: unknown, ip6: unknown): unknown[] {
+  const list = ip === undefined ? [] : Array.isArray(ip) ? [...(ip as unknown[])] : [ip];
+  if (ip6 !== undefined) list.push(ip6);
+  return list;
 }
 
 /** One `endpoint()` call, as the persistent chain records it. */
@@ -58,9 +70,17 @@ export class LabBuilder {
     this.#step = step;
   }
 
-  /** The lab's name. */
+  /**
+   * The lab's name. It names the lab's journal and lock files, which the runner opens before it
+   * plans, so a name outside the grammar ({@link nameProblem}) throws here: the same
+   * `INVALID_SPEC` as {@link plan}, listing every problem of the lab.
+   */
   get name(): string {
-    return this.#root.name;
+    const root: unknown = this.#root;
+    const name = isRecord(root) ? root.name : undefined;
+    if (typeof name === "string" && nameProblem(name, "lab") === null) return name;
+    compilePlan(this.spec()); // throws INVALID_SPEC with every problem, the name's among them
+    throw invalidSpec([{ path: "lab", message: `lab name ${nameProblem(name, "lab") ?? "is invalid"}` }], "lab definition");
   }
 
   /**
@@ -68,19 +88,27 @@ export class LabBuilder {
    * endpoint name adds another interface (`eth1`, …) on another network.
    */
   endpoint(name: string, network: NetworkBuilder | NetworkSpec, options: EndpointOptions = {}): LabBuilder {
-    const ips = [...(typeof options.ip === "string" ? [options.ip] : (options.ip ?? [])), ...(options.ip6 === undefined ? [] : [options.ip6])];
-    const attachment: AttachmentSpec =
-      options.mac === undefined ? { network: toNetworkSpec(network), ips } : { network: toNetworkSpec(network), ips, mac: options.mac };
-    return new LabBuilder(this.#root, this, { name, netns: options.netns, attachment });
+    const { known, rest } = splitOptions(options, ["ip", "ip6", "mac", "netns"]);
+    const attachment = {
+      network: toNetworkSpec(network),
+      ips: staticIps(known.ip, known.ip6),
+      ...(known.mac === undefined ? {} : { mac: known.mac }),
+      ...leftover(rest),
+    } as unknown as AttachmentSpec;
+    return new LabBuilder(this.#root, this, { name, netns: known.netns as string | undefined, attachment });
   }
 
   /** The collected definition (plain data). */
   spec(): LabSpec {
     if (this.#spec !== null) return this.#spec;
+    const root: unknown = this.#root;
+    // A definition given to labFromSpec that is no lab is returned as it is, for validation to report.
+    if (this.#step === null || !isRecord(root) || !Array.isArray(root.endpoints)) return (this.#spec = this.#root);
     const steps: EndpointStep[] = [];
     for (let b: LabBuilder | null = this; b !== null && b.#step !== null; b = b.#prev) steps.push(b.#step);
     const endpoints: EndpointSpec[] = [...this.#root.endpoints];
-    const at = new Map(endpoints.map((e, i) => [e.name, i]));
+    const at = new Map<unknown, number>();
+    endpoints.forEach((e, i) => isRecord(e) && Array.isArray(e.attachments) && at.set(e.name, i));
     for (let k = steps.length - 1; k >= 0; k--) {
       const { name, netns, attachment } = steps[k] as EndpointStep;
       const i = at.get(name);
@@ -136,11 +164,14 @@ export class LabBuilder {
  * ```
  */
 export function lab(name: string, options: LabOptions = {}): LabBuilder {
-  return new LabBuilder({ name, host: options.host ?? null, sandbox: options.sandbox ?? false, endpoints: [] });
+  const { known, rest } = splitOptions(options, ["host", "sandbox"]);
+  return new LabBuilder({ name, host: known.host ?? null, sandbox: known.sandbox ?? false, endpoints: [], ...leftover(rest) } as unknown as LabSpec);
 }
 
 /**
- * A lab from its plain definition (e.g. what `leaseLab` returns, with leased addresses filled in).
+ * A lab from its plain definition (e.g. what `leaseLab` returns, with leased addresses filled in,
+ * or a lab read from JSON). The definition is taken as any value: planning checks it (types
+ * included) and reports every problem as `INVALID_SPEC`.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
  * Immutable network builders: `net.macvlan(name)` and `net.ipvlan(name)`. Every method returns a
- * new builder, so a base network can be reused and refined. Builders only collect intent; the
- * checks happen when a lab is planned (all problems at once).
+ * new builder, so a base network can be reused and refined. Builders only collect intent, and
+ * never throw whatever they are given: the checks (types included) happen when a lab is planned,
+ * all problems at once.
  * @module
  */
 import type {
@@ -14,6 +15,7 @@ import type {
   NetworkSpec,
   SubnetSpec,
 } from "../spec/types.ts";
+import { leftover, splitOptions } from "./options.ts";
 
 /** Options of {@link NetworkBuilder.subnet}. */
 export interface SubnetOptions {
@@ -76,8 +78,9 @@ export class NetworkBuilder<D extends Driver = Driver> {
 
   /** Adds a subnet (IPv4 or IPv6); call again for more subnets. */
   subnet(cidr: string, options: SubnetOptions = {}): NetworkBuilder<D> {
-    const s: SubnetSpec = { cidr, ...options };
-    return this.#with({ subnets: [...this.#spec.subnets, s] });
+    const { known, rest } = splitOptions(options, ["gateway", "ipRange", "exclude"]);
+    const s = { cidr, ...known, ...leftover(rest) } as SubnetSpec;
+    return this.#with({ subnets: [...(Array.isArray(this.#spec.subnets) ? this.#spec.subnets : []), s] });
   }
 
   /** MTU of the endpoint links (68–65535, at most the parent's). */

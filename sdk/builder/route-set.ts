@@ -4,13 +4,14 @@
  * The ipvlan L3 helpers (`route/`) compute such sets for the peers of a routed network.
  * @module
  */
-import { UnderlayError } from "../errors.ts";
+import { invalidSpec } from "../errors.ts";
 import { routeAdd } from "../plan/ops/index.ts";
 import { PHASE } from "../plan/phases.ts";
 import { Plan } from "../plan/plan.ts";
 import type { PlanData } from "../plan/types.ts";
 import { runner, type DownOptions, type DownResult, type UpOptions, type UpResult, type VerifyOptions, type VerifyReport } from "../runner/index.ts";
 import { ownershipMark } from "../spec/names.ts";
+import { checkRoutes, routeSetNameIssues } from "../spec/route-checks.ts";
 import type { LabSpec } from "../spec/types.ts";
 
 /** A route as data. */
@@ -38,14 +39,19 @@ export class RouteSet {
   readonly #netns: string | null;
   readonly #routes: readonly Route[];
 
-  /** A route set named `name` (a lab name: journal and lock use it), applied in namespace `netns`. */
+  /**
+   * A route set named `name` (a lab name: its journal and lock files are named by it), applied in
+   * namespace `netns`. Checks everything at once and throws `INVALID_SPEC` listing every problem:
+   * the name and namespace by the name grammar (`../../x` would write the journal outside the
+   * state directory), each route's types, a canonical destination, a `via` of its family, a `dev`.
+   */
   constructor(name: string, netns: string | null, routes: readonly Route[]) {
-    for (const r of routes) {
-      if (r.dev === undefined) throw new UnderlayError("ROUTE", `route to ${r.dst} has no dev — pass { dev } so the route can be applied and verified`);
-    }
+    const issues = routeSetNameIssues(name, netns);
+    const canonical = checkRoutes(routes, issues);
+    if (issues.length > 0) throw invalidSpec(issues, typeof name === "string" ? `route set ${JSON.stringify(name)}` : "route set");
     this.#name = name;
     this.#netns = netns;
-    this.#routes = routes;
+    this.#routes = canonical;
   }
 
   /** The name (journal/lock key). */

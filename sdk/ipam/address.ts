@@ -108,6 +108,35 @@ export function parseCidr(text: string): ParsedCidr | null {
   }
 }
 
+/** What iproute2 reads a decimal number written with a leading zero as (`strtoul` base 0: octal). */
+function octalReading(digits: string): string {
+  return /^[0-7]+$/.test(digits) ? `octal, i.e. ${parseInt(digits, 8)}` : "octal, and it is no octal number";
+}
+
+/**
+ * Explains a leading zero in an IPv4 octet or a prefix length (`10.0.0.010`, `10.0.0.0/024`):
+ * iproute2 parses both with `strtoul(…, 0)`, so `024` means octal 20, and an address written
+ * that way never matches what the kernel reports back. Returns `""` when there is none, else a
+ * clause to append to a message.
+ *
+ * @example
+ * ```ts
+ * leadingZeroNote("10.77.0.250/024"); // " — \"024\" has a leading zero, which iproute2 reads as octal, i.e. 20: write 24"
+ * ```
+ */
+export function leadingZeroNote(text: string): string {
+  const slash = text.indexOf("/");
+  const prefix = slash < 0 ? "" : text.slice(slash + 1);
+  if (/^0[0-9]+$/.test(prefix)) {
+    return ` — "${prefix}" has a leading zero, which iproute2 reads as ${octalReading(prefix)}: write ${Number(prefix)}`;
+  }
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const octets = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address.includes(":") ? (address.split(":").pop() ?? "") : address);
+  const bad = octets?.slice(1).find((o) => /^0[0-9]+$/.test(o));
+  if (bad !== undefined) return ` — "${bad}" has a leading zero, which iproute2 reads as ${octalReading(bad)}: write ${Number(bad)}`;
+  return "";
+}
+
 /**
  * Formats an unsigned integer as an address of the given family (canonical form).
  *

@@ -15,7 +15,7 @@ import { distinctNetworks } from "./lab-networks.ts";
 import { findOverlaps, type PlacedSubnet } from "./overlaps.ts";
 import { flat } from "../spec/flat.ts";
 import { SubnetPool } from "./pool.ts";
-import { placeStatics, type NetState, type Slot } from "./static-addresses.ts";
+import { placeShim, placeStatics, type NetState, type Slot } from "./static-addresses.ts";
 import { checkSubnet } from "./subnet-check.ts";
 
 /** The addressing of a lab, as {@link allocateLab} computes it. */
@@ -127,6 +127,9 @@ export function allocateLab(spec: LabSpec): LabAddressing {
       placeStatics(ep.name, at.ips, st, slot, holders, issues, gateways);
     }
   }
+
+  // 3b. Host-access shims: reserved before automatic addresses, so no endpoint gets one.
+  for (const st of states.values()) placeShim(st, holders, issues);
 
   // 4. Automatic addresses, in endpoint order.
   const starved = new Map<string, { network: string; family: Family; endpoints: string[] }>();

@@ -6,11 +6,13 @@
  */
 import { invalidSpec } from "../errors.ts";
 import type { AttachmentSpec, LabSpec, NetworkSpec } from "../spec/types.ts";
+import { checkLab, labWhat } from "../spec/validate.ts";
 import { parseCidr, parseIp, type Family } from "./address.ts";
 import { allocateLab } from "./allocate.ts";
 import { distinctNetworks } from "./lab-networks.ts";
 import type { LeaseRequest } from "./lease-apply.ts";
 import type { LeaseStore } from "./lease-store.ts";
+import { SubnetPool } from "./pool.ts";
 import type { PoolOptions } from "./types.ts";
 
 /**
@@ -28,9 +30,11 @@ export function leaseOwner(lab: string, endpoint: string, network: string): stri
 /**
  * Leases the addresses of a lab atomically (one batch, under one lock) and returns the lab with
  * every attachment's addresses written as static `ips` (IPv4 first) and the store named in
- * `leases`, so that the runner releases them when the lab is torn down or fails to come up. Static addresses the lab
- * already gives are leased too (`want`), so no other process can take them; networks that had no
- * subnet get the default subnet written in. Idempotent per owner. Throws `INVALID_SPEC` when the
+ * `leases`, so that the runner releases them when the lab is torn down or fails to come up.
+ * Static addresses the lab already gives are leased too (`want`), and so are host-access shims'
+ * addresses, so no other process can take them; networks that had no subnet get the default
+ * subnet written in. The lab is checked first (types included), as planning checks it.
+ * Idempotent per owner. Throws `INVALID_SPEC` when the
  * lab is invalid, `POOL_EXHAUSTED` or `LEASE` when the shared pool cannot serve it (then nothing
  * is leased).
  *
@@ -42,8 +46,11 @@ export function leaseOwner(lab: string, endpoint: string, network: string): stri
  * ```
  */
 export async function leaseLab(spec: LabSpec, store: LeaseStore): Promise<LabSpec> {
-  const addressing = allocateLab(spec);
-  if (addressing.issues.length > 0) throw invalidSpec(addressing.issues, `lab "${spec.name}"`);
+  const checked = checkLab(spec);
+  if (checked.spec === null) throw invalidSpec(checked.issues, labWhat(spec));
+  const addressing = allocateLab(checked.spec);
+  const problems = [...checked.issues, ...addressing.issues];
+  if (problems.length > 0) throw invalidSpec(problems, labWhat(spec));
 
   const poolsOf = new Map<string, PoolOptions[]>();
   const resolved = new Map<string, NetworkSpec>();
@@ -81,6 +88,16 @@ export async function leaseLab(spec: LabSpec, store: LeaseStore): Promise<LabSpe
         if (!given.has(family) && pools.length > 0) autos.push({ key, family, request: { owner, pools } });
       }
     }
+  }
+  // Host-access shims hold their address too (owner `<lab>/:shim/<network>`: no endpoint is named
+  // `:shim`), so no other lab sharing the store is handed it — unless it is excluded from the pool.
+  for (const n of distinctNetworks(spec)) {
+    const ip = n.hostAccess === undefined ? null : parseIp(n.hostAccess.ip.split("/")[0] ?? "");
+    if (ip === null) continue;
+    const pools = familyPools(n.name, ip.family);
+    const home = pools.map((o) => new SubnetPool(o)).find((p) => p.contains(ip.text));
+    if (home === undefined || home.classify(ip.text) === "excluded") continue;
+    statics.push({ key: `:shim/${n.name}`, family: ip.family, request: { owner: leaseOwner(spec.name, ":shim", n.name), pools, want: ip.text } });
   }
   const all = [...statics, ...autos];
   const addresses = await store.leaseAll(all.map((a) => a.request));

@@ -90,3 +90,60 @@ export function placeStatics(
     }
   }
 }
+
+/**
+ * Reserves the host-access shim's address of a network (`networks.<name>.hostAccess.ip`) after
+ * the endpoints' static addresses and before automatic ones, so no endpoint is ever handed it.
+ * It must lie in a subnet of the network, be free there (not the network, broadcast, gateway or
+ * an endpoint's address) or excluded (Docker's `--aux-address` idiom for the host's address),
+ * and a prefix, when given, must be at least the subnet's. An address that does not parse is
+ * left to the spec validator.
+ *
+ * @example
+ * ```ts
+ * placeShim(state, holders, issues); // reserves 192.168.1.250 of .hostAccess({ ip: "192.168.1.250" })
+ * ```
+ */
+export function placeShim(st: NetState, holders: Map<string, string>, issues: Issue[]): void {
+  const n = st.network;
+  const text = n.hostAccess?.ip;
+  if (text === undefined) return;
+  const path = `networks.${n.name}.hostAccess.ip`;
+  const slash = text.indexOf("/");
+  const parsed = parseIp(slash < 0 ? text : text.slice(0, slash));
+  if (parsed === null) return;
+  const ip = parsed.text;
+  const fam = familyName(parsed.family);
+  if (n.subnets.length === 0) {
+    issues.push({ path, message: `the shim's address ${ip} needs a subnet, but network "${n.name}" has none (it would get a default pool) — give the network a subnet that holds ${ip}` });
+    return;
+  }
+  const pools = st.pools.filter((p) => p.family === parsed.family);
+  const pool = pools.find((p) => p.contains(ip));
+  if (pool === undefined) {
+    if (st.broken) return;
+    issues.push({
+      path,
+      message: pools.length === 0
+        ? `the shim's address ${ip} is ${fam} but network "${n.name}" has no ${fam} subnet — give an address of one of its subnets`
+        : `the shim's address ${ip} is outside every ${fam} subnet of network "${n.name}" (${pools.map((p) => p.cidr).join(", ")}) — the host reaches the endpoints through it, so pick an address inside one of them`,
+    });
+    return;
+  }
+  const prefix = slash < 0 ? null : Number(text.slice(slash + 1));
+  if (prefix !== null && prefix < pool.prefix) {
+    issues.push({ path, message: `the shim's address ${text} has a shorter prefix than its subnet ${pool.cidr}, so the host would route addresses outside the network to the shim — use /${pool.prefix} or longer, or a bare ${ip}` });
+  }
+  const what = pool.classify(ip);
+  if (what === "free") {
+    pool.reserve(ip);
+    holders.set(`${n.name}|${ip}`, "host-access shim");
+  } else if (what === "excluded") {
+    // Docker's own idiom: the host's address is kept out of the pool as an aux address.
+  } else if (what === "used") {
+    const other = holders.get(`${n.name}|${ip}`) ?? "another endpoint";
+    issues.push({ path, message: `the shim's address ${ip} is already given to endpoint "${other}" on network "${n.name}" — pick another address for the shim` });
+  } else {
+    issues.push({ path, message: `the shim's address: ${pool.describe(ip, what)}` });
+  }
+}

@@ -9,6 +9,7 @@ import {
   cidrContains,
   familyName,
   formatIp,
+  leadingZeroNote,
   ipInCidr,
   parseCidr,
   parseIp,
@@ -55,7 +56,7 @@ export function badCidrMessage(what: string, text: string): string {
     const example = `${bare.text}/${bare.family === 4 ? 24 : 64}`;
     return `expected ${what} in CIDR form but received ${q(text)} — add a prefix length, e.g. ${example}`;
   }
-  return `expected ${what} like 192.168.1.0/24 or 2001:db8::/64 but received ${q(text)}`;
+  return `expected ${what} like 192.168.1.0/24 or 2001:db8::/64 but received ${q(text)}${leadingZeroNote(text)}`;
 }
 
 /**
@@ -71,7 +72,7 @@ export function badIpMessage(what: string, text: string): string {
   if (slash >= 0 && parseIp(text.slice(0, slash)) !== null) {
     return `expected a bare address for ${what} but received ${q(text)} — drop the "/${text.slice(slash + 1)}", the prefix comes from the subnet`;
   }
-  return `expected an IPv4 or IPv6 address for ${what} (like 192.168.1.10 or 2001:db8::10) but received ${q(text)}`;
+  return `expected an IPv4 or IPv6 address for ${what} (like 192.168.1.10 or 2001:db8::10) but received ${q(text)}${leadingZeroNote(text)}`;
 }
 
 /** A sensible example of a sub-range: the upper half of the subnet (Docker's own example). */
@@ -117,6 +118,24 @@ function hostOf(
   return ip;
 }
 
+const MAPPED = parseCidr("::ffff:0:0/96") as ParsedCidr;
+
+/**
+ * Why a /32 or /128 cannot be a subnet (`null` for any other prefix). A single address leaves
+ * nothing to share: no gateway, and the one endpoint would get the network address itself.
+ * /31 and /127 stay allowed: two addresses, both usable (point-to-point, RFC 3021 / RFC 6164).
+ *
+ * @example
+ * ```ts
+ * singleAddressProblem(parseCidr("10.0.0.7/32")!); // "10.0.0.7/32 is a single address …"
+ * ```
+ */
+export function singleAddressProblem(cidr: ParsedCidr): string | null {
+  if (cidr.prefix !== cidr.bits) return null;
+  const p2p = cidr.family === 4 ? "/31" : "/127";
+  return `${cidr.text} is a single address, not a subnet: there is no room for a gateway or a second endpoint, and the one endpoint would get the network address — use ${p2p} (two addresses, point-to-point) or a shorter prefix such as /${cidr.family === 4 ? 24 : 64}`;
+}
+
 /**
  * Validates and resolves pool options. `path` prefixes every issue path (`""` for none).
  *
@@ -135,6 +154,11 @@ export function checkSubnet(options: PoolOptions, path: string): SubnetCheck {
   }
   if (cidr.hostBitsSet) {
     issues.push({ path: join(path, "cidr"), message: `${options.cidr} has host bits set — did you mean ${cidr.text}?` });
+  }
+  const single = singleAddressProblem(cidr);
+  if (single !== null) issues.push({ path: join(path, "cidr"), message: single });
+  if (cidrContains(MAPPED, cidr)) {
+    issues.push({ path: join(path, "cidr"), message: `${cidr.text} lies in ::ffff:0:0/96, where IPv6 writes IPv4 addresses (IPv4-mapped) — use the IPv4 subnet itself, or an IPv6 subnet such as fd00::/64` });
   }
 
   let gateway: bigint | null = policyGateway(cidr, options.gatewayPolicy);

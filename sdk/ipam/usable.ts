@@ -11,8 +11,10 @@
  * | IPv6   | /127 (RFC 6164)| 0 … 1         | —                                                 |
  * | IPv6   | /128          | 0              | —                                                 |
  *
- * IPv6 has no broadcast address, so automatic IPv6 addresses start at `::1`. On a /32 or /128
- * there is nobody to route through, so gateway policies `first`/`last` pick no gateway there.
+ * IPv6 has no broadcast address, so automatic IPv6 addresses start at `::1`. A /32 or /128 is
+ * refused as a subnet (`singleAddressProblem` in `subnet-check.ts`: its one endpoint would get
+ * the network address); the rows remain for ip-ranges, which may be a single address. On a
+ * single address there is nobody to route through, so policies `first`/`last` pick no gateway.
  * @module
  */
 import type { ParsedCidr } from "./address.ts";

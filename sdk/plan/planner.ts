@@ -11,10 +11,11 @@ import {
   endpointNetns,
   ownershipMark,
   parseVlanParent,
+  shimMac,
   shimName,
 } from "../spec/names.ts";
 import type { LabSpec, NetworkSpec } from "../spec/types.ts";
-import { labNetworks, usesDummyParent, validateLab } from "../spec/validate.ts";
+import { checkLab, labNetworks, labWhat, usesDummyParent } from "../spec/validate.ts";
 import { addrAdd, hostsFiles, hostsMarker, linkSteps, linkUp, markLink, netnsAdd, parentAdd, routeAdd, shimAdd, sysctlNoRa, vlanEnsure, type EndpointLink, type Op, type SlaveLink } from "./ops/index.ts";
 import { PHASE } from "./phases.ts";
 import type { Diagnostic } from "../spec/types.ts";
@@ -61,8 +62,9 @@ function withPrefix(ip: string): string {
  * data.ops.map((o) => o.summary);
  * ```
  */
-export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData {
-  const issues = validateLab(spec);
+export function compilePlan(input: LabSpec, options: PlanOptions = {}): PlanData {
+  const { spec, issues } = checkLab(input); // types, names, values, MACs; the canonical lab
+  if (spec === null) throw invalidSpec(issues, labWhat(input));
   const addressing = allocateLab(spec);
   issues.push(...addressing.issues);
   if (issues.length > 0) throw invalidSpec(issues, `lab "${spec.name}"`);
@@ -215,7 +217,7 @@ export function compilePlan(spec: LabSpec, options: PlanOptions = {}): PlanData 
       driver: n.driver,
       mode: n.driver === "macvlan" ? "bridge" : info.mode,
       flag: info.flag,
-      mac: n.driver === "macvlan" ? deterministicMac(spec.name, "host", n.name) : null,
+      mac: n.driver === "macvlan" ? (n.hostAccess.mac ?? shimMac(spec.name, n.name)) : null,
       mtu: info.mtu,
     };
     ops.push(shimAdd(host, name, link, PHASE.shims), markLink(host, name, mark, PHASE.shims, null));

@@ -5,12 +5,15 @@
  * small lab-like object the runner can apply, verify and undo on any executor.
  * @module
  */
-import { UnderlayError, type Issue } from "../errors.ts";
-import { cidrTextsOverlap, ipTextInCidr } from "../ipam/address.ts";
+import { invalidSpec, UnderlayError, type Issue } from "../errors.ts";
+import { cidrTextsOverlap, ipInCidr, type ParsedCidr, type ParsedIp } from "../ipam/address.ts";
 import type { NetworkBuilder } from "../builder/network.ts";
 import { RouteSet } from "../builder/route-set.ts";
 import type { PlanData } from "../plan/types.ts";
+import { describeValue, nameProblem } from "../spec/names.ts";
+import { parseIssues } from "../spec/shape.ts";
 import type { NetworkSpec } from "../spec/types.ts";
+import { checkCidrs, checkVias, L3HostShape, networkSubnets, RouteOptionsShape } from "../spec/route-checks.ts";
 
 import type { Route } from "../builder/route-set.ts";
 
@@ -33,14 +36,16 @@ function is6(s: string): boolean {
 }
 
 function specOf(n: NetworkBuilder | NetworkSpec): NetworkSpec {
-  return "spec" in n && typeof n.spec === "function" ? n.spec() : (n as NetworkSpec);
+  const spec: unknown = typeof n === "object" && n !== null ? (n as { spec?: unknown }).spec : undefined;
+  return typeof spec === "function" ? (n as NetworkBuilder).spec() : (n as NetworkSpec);
 }
 
 /**
  * The routes a remote host or the upstream router needs to reach an ipvlan L3 network:
- * `<container subnet> via <host address>` for every subnet, IPv4 and IPv6. Throws `ROUTE` when
- * `via` lies outside every connected subnet of the peer, a subnet overlaps the peer's own, or a
- * family has subnets but no `via` of that family.
+ * `<container subnet> via <host address>` for every subnet, IPv4 and IPv6. Malformed input (wrong
+ * types, a subnet or `via` that is no address, a bad device name) is `INVALID_SPEC`; it throws
+ * `ROUTE` when `via` lies outside every connected subnet of the peer, a subnet overlaps the
+ * peer's own, or a family has subnets but no `via` of that family. Addresses come out canonical.
  *
  * @example
  * ```ts
@@ -51,31 +56,50 @@ function specOf(n: NetworkBuilder | NetworkSpec): NetworkSpec {
  */
 export function l3Routes(network: NetworkBuilder | NetworkSpec, options: RouteOptions): Route[] {
   const n = specOf(network);
-  const vias = typeof options.via === "string" ? [options.via] : [...options.via];
+  const input: Issue[] = [];
+  const subnets = typeof n === "object" && n !== null ? networkSubnets(n, input) : [];
+  if (typeof n !== "object" || n === null) input.push({ path: "network", message: `expected a network (net.ipvlan(…) or its spec()) but received ${describeValue(n)}` });
+  const shape = parseIssues(RouteOptionsShape, options, "");
+  input.push(...shape);
+  let vias: ParsedIp[] = [];
+  let connectedCidrs: ParsedCidr[] = [];
+  if (shape.length === 0) {
+    vias = checkVias(options.via, "via", input);
+    if (options.dev !== undefined) {
+      const p = nameProblem(options.dev, "interface");
+      if (p !== null) input.push({ path: "dev", message: `dev ${p}` });
+    }
+    connectedCidrs = checkCidrs(options.peerConnected, "peerConnected", input);
+    checkCidrs(options.peerOwn, "peerOwn", input);
+  }
+  if (input.length > 0) throw invalidSpec(input, `route options${typeof n === "object" && n !== null && typeof n.name === "string" ? ` for network "${n.name}"` : ""}`);
+
   const issues: Issue[] = [];
   if (n.driver !== "ipvlan" || (n.ipvlanMode !== "l3" && n.ipvlanMode !== "l3s")) {
     issues.push({ path: `networks.${n.name}`, message: `${n.driver} ${n.driver === "ipvlan" ? (n.ipvlanMode ?? "l2") : (n.macvlanMode ?? "bridge")} is bridged, not routed: peers on the same L2 segment reach it without routes; only ipvlan l3/l3s needs them` });
   }
   if (n.subnets.length === 0) issues.push({ path: `networks.${n.name}.subnets`, message: "the network has no explicit subnet; give it one so peers can route to it" });
   const routes: Route[] = [];
-  for (const s of n.subnets) {
-    const via = vias.find((v) => is6(v) === is6(s.cidr));
+  for (const s of subnets) {
+    const fam = s.family;
+    const via = vias.find((v) => v.family === fam)?.text;
     if (via === undefined) {
-      issues.push({ path: "via", message: `subnet ${s.cidr} is IPv${is6(s.cidr) ? 6 : 4} but no IPv${is6(s.cidr) ? 6 : 4} via was given — add the host's IPv${is6(s.cidr) ? 6 : 4} underlay address` });
+      issues.push({ path: "via", message: `subnet ${s.text} is IPv${fam} but no IPv${fam} via was given — add the host's IPv${fam} underlay address` });
       continue;
     }
     for (const own of options.peerOwn ?? []) {
-      if (cidrTextsOverlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's own subnet ${own} — the peer would route its own addresses away; pick another subnet` });
+      if (cidrTextsOverlap(s.text, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.text} overlaps the peer's own subnet ${own} — the peer would route its own addresses away; pick another subnet` });
     }
     for (const own of options.peerConnected ?? []) {
-      if (cidrTextsOverlap(s.cidr, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.cidr} overlaps the peer's connected subnet ${own} — pick another subnet` });
+      if (cidrTextsOverlap(s.text, own)) issues.push({ path: `networks.${n.name}.subnets`, message: `container subnet ${s.text} overlaps the peer's connected subnet ${own} — pick another subnet` });
     }
-    routes.push(options.dev === undefined ? { dst: s.cidr, via } : { dst: s.cidr, via, dev: options.dev });
+    routes.push(options.dev === undefined ? { dst: s.text, via } : { dst: s.text, via, dev: options.dev });
   }
   for (const via of vias) {
-    const connected = (options.peerConnected ?? []).filter((c) => is6(c) === is6(via));
-    if (options.peerConnected !== undefined && !connected.some((c) => ipTextInCidr(via, c))) {
-      issues.push({ path: "via", message: `via ${via} is outside every connected subnet of the peer (${connected.join(", ") || "none of its family"}) — the peer could not reach it; use the host's address on the shared underlay` });
+    const connected = connectedCidrs.filter((c) => c.family === via.family);
+    if (options.peerConnected !== undefined && !connected.some((c) => ipInCidr(via, c))) {
+      const shown = (options.peerConnected ?? []).filter((c) => is6(c) === (via.family === 6));
+      issues.push({ path: "via", message: `via ${via.text} is outside every connected subnet of the peer (${shown.join(", ") || "none of its family"}) — the peer could not reach it; use the host's address on the shared underlay` });
     }
   }
   if (issues.length > 0) {
@@ -121,6 +145,13 @@ export interface L3Host {
  * ```
  */
 export function twoHostRoutes(name: string, a: L3Host, b: L3Host): { onA: RouteSet; onB: RouteSet } {
+  const input: Issue[] = [];
+  const named = nameProblem(name, "lab");
+  const derived = named === null ? nameProblem(`${name}-a`, "lab") : null;
+  if (named !== null) input.push({ path: "name", message: `route set name ${named}` });
+  else if (derived !== null) input.push({ path: "name", message: `route set names are <name>-a and <name>-b, and "${name}-a" ${derived}` });
+  input.push(...parseIssues(L3HostShape, a, "a"), ...parseIssues(L3HostShape, b, "b"));
+  if (input.length > 0) throw invalidSpec(input, "two-host routes");
   const own = (h: L3Host): string[] => h.networks.flatMap((n) => specOf(n).subnets.map((s) => s.cidr));
   const towards = (from: L3Host, to: L3Host): Route[] =>
     to.networks.flatMap((n) =>

@@ -4,13 +4,22 @@
  * @module
  */
 import * as v from "valibot";
-import { nameProblem } from "./names.ts";
+import { describeValue, nameProblem, type NameRole } from "./names.ts";
 
-/** An interface or namespace name (≤ 15 bytes, `[A-Za-z0-9_.-]`). */
-export const NameSchema = v.pipe(
-  v.string("expected a string"),
-  v.check((s) => nameProblem(s) === null, (issue) => `invalid name: ${nameProblem(String(issue.input))}`),
-);
+/**
+ * A name in a given role, by the one grammar ({@link nameProblem}).
+ *
+ * @example
+ * ```ts
+ * v.safeParse(nameSchema("namespace"), "-").success; // false
+ * ```
+ */
+export function nameSchema(role: NameRole): v.GenericSchema<string> {
+  return v.pipe(
+    v.string((issue) => `expected a name (a string) but received ${describeValue(issue.input)}`),
+    v.check((s) => nameProblem(s, role) === null, (issue) => `invalid name: ${nameProblem(issue.input, role) ?? ""}`),
+  );
+}
 
 /** Macvlan modes. */
 export const MacvlanModeSchema = v.picklist(
@@ -44,19 +53,21 @@ export const MtuSchema = v.pipe(
   v.maxValue(65535, (issue) => `expected an MTU of at most 65535 but received ${issue.received}`),
 );
 
-/** A unicast MAC address `xx:xx:xx:xx:xx:xx`. */
+/** A unicast MAC address `xx:xx:xx:xx:xx:xx`, not all zero. */
 export const MacSchema = v.pipe(
-  v.string("expected a string"),
+  v.string((issue) => `expected a MAC (a string) but received ${describeValue(issue.input)}`),
   v.regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/, (issue) => `expected a MAC like 02:42:ac:11:00:02 but received ${issue.received}`),
   v.check(
     (s) => (parseInt(s.slice(0, 2), 16) & 1) === 0,
-    (issue) => `expected a unicast MAC (first octet even) but received ${issue.received}`,
+    (issue) => `expected a unicast MAC (first octet even) but received ${issue.received} — an odd first octet is a multicast address`,
   ),
+  v.check((s) => !/^(00:){5}00$/.test(s), () => "00:00:00:00:00:00 is no address — give a MAC such as 02:42:ac:11:00:02, or leave it out for a generated one"),
 );
 
 /** VLAN id 1–4094. */
 export const VlanIdSchema = v.pipe(
   v.number(),
+  v.integer((issue) => `expected a VLAN id in 1–4094 but received ${issue.received}`),
   v.minValue(1, (issue) => `expected a VLAN id in 1–4094 but received ${issue.received}`),
   v.maxValue(4094, (issue) => `expected a VLAN id in 1–4094 but received ${issue.received}`),
 );

@@ -29,10 +29,17 @@ export interface SubnetSpec {
 
 /** Host-access shim: lets the host namespace reach the network's endpoints. */
 export interface HostAccessSpec {
-  /** Address of the shim in the host namespace (CIDR or bare address; a bare address gets /32 or /128). */
+  /**
+   * Address of the shim in the host namespace: a bare address (it gets /32 or /128) or
+   * `address/prefix` with a prefix at least as long as its subnet's. It must lie in one of the
+   * network's subnets and be free there (not the gateway, network, broadcast or an endpoint's
+   * address) or excluded (Docker's `--aux-address` idiom); IPAM then never hands it to an endpoint.
+   */
   readonly ip: string;
-  /** Name of the shim link (default `ul-<network>` truncated to 15 bytes). */
+  /** Name of the shim link (default `ulh` + 8 hex digits). */
   readonly name?: string;
+  /** Static MAC of the shim (macvlan only; default: derived from the lab and network names). */
+  readonly mac?: string;
 }
 
 /** A network (Docker: `docker network create -d macvlan|ipvlan`). */

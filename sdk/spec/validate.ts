@@ -1,21 +1,20 @@
 /**
- * Cross-field validation of a lab: names, parents, driver/mode mixes, duplicates. Returns every
- * problem at once as {@link Issue}s; address rules are checked by IPAM.
+ * Cross-field validation of a lab: names, parents, driver/mode mixes, duplicates, host access,
+ * MACs. Returns every problem at once as {@link Issue}s; address rules are checked by IPAM. A
+ * definition whose types are wrong (see `shape.ts`) is reported by type alone: no rule reads a
+ * field of the wrong type.
  * @module
  */
 import type { Issue } from "../errors.ts";
-import { endpointNetns, nameProblem, parseVlanParent } from "./names.ts";
-import {
-  check,
-  GatewayPolicySchema,
-  IpvlanFlagSchema,
-  IpvlanModeSchema,
-  MacSchema,
-  MacvlanModeSchema,
-  MtuSchema,
-  VlanIdSchema,
-} from "./schema.ts";
-import type { LabSpec, NetworkSpec } from "./types.ts";
+import { assignMacs, type LabMacs } from "./macs.ts";
+import { endpointNetns } from "./names.ts";
+import { nameIssues, networkIssues, shimClashes, usesDummyParent } from "./network-rules.ts";
+import { check, MacSchema } from "./schema.ts";
+import { shapeIssues } from "./shape.ts";
+import type { AttachmentSpec, EndpointSpec, LabSpec, NetworkSpec } from "./types.ts";
+import { parseHostAddress } from "./values.ts";
+
+export { usesDummyParent };
 
 /** The distinct networks of a lab, in first-use order, plus issues for name clashes. */
 export function labNetworks(spec: LabSpec): { networks: NetworkSpec[]; issues: Issue[] } {
@@ -36,81 +35,30 @@ export function labNetworks(spec: LabSpec): { networks: NetworkSpec[]; issues: I
   return { networks: [...byName.values()], issues };
 }
 
-/** Whether a network uses an owned dummy parent (no parent given, or internal). */
-export function usesDummyParent(n: NetworkSpec): boolean {
-  return n.internal || n.parent === undefined;
+function attachmentIssues(ep: EndpointSpec, a: AttachmentSpec, path: string): Issue[] {
+  if (a.mac === undefined) return [];
+  if (a.network.driver === "ipvlan") {
+    return [{ path: `${path}.mac`, message: "ipvlan endpoints share the parent's MAC; a custom MAC is only possible on macvlan" }];
+  }
+  return check(MacSchema, a.mac, `${path}.mac`).map((i) => ({ ...i, message: `${i.message} (endpoint "${ep.name}")` }));
 }
 
-function nameIssues(name: string, path: string, what: string): Issue[] {
-  const p = nameProblem(name);
-  return p === null ? [] : [{ path, message: `${what} ${p}` }];
-}
-
-function networkIssues(n: NetworkSpec, endpointCount: number): Issue[] {
-  const at = `networks.${n.name}`;
+function specIssues(spec: LabSpec, networks: readonly NetworkSpec[], clash: readonly Issue[]): Issue[] {
   const issues: Issue[] = [];
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(n.name)) {
-    issues.push({ path: at, message: `network name must be 1–64 characters of A-Z a-z 0-9 _ . - but received ${JSON.stringify(n.name)}` });
-  }
-  if (n.driver === "macvlan") {
-    if (n.macvlanMode !== undefined) issues.push(...check(MacvlanModeSchema, n.macvlanMode, `${at}.mode`));
-    if (n.ipvlanMode !== undefined) issues.push({ path: `${at}.mode`, message: `"${n.ipvlanMode}" is an ipvlan mode; macvlan takes bridge | vepa | private | passthru | source` });
-    if (n.ipvlanFlag !== undefined) {
-      issues.push({ path: `${at}.flag`, message: `flags (bridge | private | vepa) apply to ipvlan only, but this is a macvlan network — use .mode("${n.ipvlanFlag}") instead` });
-    }
-    if (n.macvlanMode === "passthru" && endpointCount > 1) {
-      issues.push({ path: `${at}.mode`, message: `passthru gives the whole parent to one endpoint, but ${endpointCount} endpoints attach — use bridge mode or one endpoint` });
-    }
-  } else {
-    if (n.ipvlanMode !== undefined) issues.push(...check(IpvlanModeSchema, n.ipvlanMode, `${at}.mode`));
-    if (n.macvlanMode !== undefined) issues.push(...check(IpvlanModeSchema, n.macvlanMode, `${at}.mode`));
-    if (n.ipvlanFlag !== undefined) issues.push(...check(IpvlanFlagSchema, n.ipvlanFlag, `${at}.flag`));
-  }
-  if (n.mtu !== undefined) issues.push(...check(MtuSchema, n.mtu, `${at}.mtu`));
-  issues.push(...check(GatewayPolicySchema, n.gatewayPolicy, `${at}.gatewayPolicy`));
-  if (n.parent !== undefined) {
-    if (n.parent === "lo") {
-      issues.push({ path: `${at}.parent`, message: `"lo" cannot be a parent (loopback carries no L2 traffic) — name an Ethernet, bond or VLAN interface, or leave .parent() out for an isolated network` });
-    } else {
-      issues.push(...nameIssues(n.parent, `${at}.parent`, "parent"));
-      const vlan = parseVlanParent(n.parent);
-      if (vlan !== null) {
-        issues.push(...check(VlanIdSchema, vlan.vid, `${at}.parent`).map((i) => ({ ...i, message: `${i.message} (from parent "${n.parent}")` })));
-        if (vlan.base === "lo") issues.push({ path: `${at}.parent`, message: `VLAN on "lo" is impossible — use an Ethernet interface as base` });
-      }
-    }
-  }
-  if (n.hostAccess?.name !== undefined) issues.push(...nameIssues(n.hostAccess.name, `${at}.hostAccess.name`, "shim name"));
-  return issues;
-}
-
-/**
- * Validates everything that is not about addresses. Returns all issues at once.
- *
- * @example
- * ```ts
- * const issues = validateLab(lab("demo").endpoint("a", net.macvlan("n").parent("lo")).spec());
- * // [{ path: "networks.n.parent", message: "\"lo\" cannot be a parent …" }]
- * ```
- */
-export function validateLab(spec: LabSpec): Issue[] {
-  const issues: Issue[] = [];
-  issues.push(...nameIssues(spec.name, "lab", "lab name"));
-  if (spec.host !== null) issues.push(...nameIssues(spec.host, "lab.host", "host namespace"));
+  issues.push(...nameIssues(spec.name, "lab", "lab name", "lab"));
+  if (spec.host !== null) issues.push(...nameIssues(spec.host, "lab.host", "host namespace", "namespace"));
   if (spec.sandbox && spec.host === null) {
     issues.push({ path: "lab.sandbox", message: "sandbox mode needs a host namespace — pass lab(name, { host: \"<ns>\", sandbox: true })" });
   }
-  const { networks, issues: clash } = labNetworks(spec);
   issues.push(...clash);
 
   const endpointsPer = new Map<string, number>();
   const namespaces = new Map<string, string>();
-  const macs = new Map<string, string>();
   for (const ep of spec.endpoints) {
     const at = `endpoints.${ep.name}`;
-    issues.push(...nameIssues(ep.name, at, "endpoint name"));
+    issues.push(...nameIssues(ep.name, at, "endpoint name", "endpoint"));
     const ns = ep.netns ?? endpointNetns(spec.name, ep.name);
-    issues.push(...nameIssues(ns, `${at}.netns`, "namespace"));
+    issues.push(...nameIssues(ns, `${at}.netns`, ep.netns === undefined ? `namespace (derived: <lab>-<endpoint>)` : "namespace", "namespace"));
     const other = namespaces.get(ns);
     if (other !== undefined) issues.push({ path: `${at}.netns`, message: `namespace "${ns}" is already used by endpoint "${other}"` });
     else namespaces.set(ns, ep.name);
@@ -124,16 +72,7 @@ export function validateLab(spec: LabSpec): Issue[] {
       }
       seen.add(a.network.name);
       endpointsPer.set(a.network.name, (endpointsPer.get(a.network.name) ?? 0) + 1);
-      if (a.mac !== undefined) {
-        if (a.network.driver === "ipvlan") {
-          issues.push({ path: `${ap}.mac`, message: "ipvlan endpoints share the parent's MAC; a custom MAC is only possible on macvlan" });
-        } else {
-          issues.push(...check(MacSchema, a.mac, `${ap}.mac`));
-          const owner = macs.get(a.mac.toLowerCase());
-          if (owner !== undefined) issues.push({ path: `${ap}.mac`, message: `MAC ${a.mac} is already used by ${owner}` });
-          macs.set(a.mac.toLowerCase(), ap);
-        }
-      }
+      issues.push(...attachmentIssues(ep, a, ap));
     }
   }
 
@@ -156,5 +95,104 @@ export function validateLab(spec: LabSpec): Issue[] {
       });
     }
   }
+  issues.push(...shimClashes(spec, networks));
   return issues;
+}
+
+/**
+ * Validates everything that is not about addresses, for a definition given as any value (a
+ * builder's `spec()`, or plain data from JSON). Returns all issues at once: the type problems
+ * when there are any, otherwise every rule's.
+ *
+ * @example
+ * ```ts
+ * const issues = validateLab(lab("demo").endpoint("a", net.macvlan("n").parent("lo")).spec());
+ * // [{ path: "networks.n.parent", message: "\"lo\" cannot be a parent …" }]
+ * ```
+ */
+export function validateLab(input: unknown): Issue[] {
+  return checkLab(input).issues;
+}
+
+/** A lab after {@link checkLab}. */
+export interface CheckedLab {
+  /**
+   * The canonical lab (`null` when its types are wrong): host-access addresses as
+   * `address/prefix`, shim MACs and re-derived endpoint MACs written out.
+   */
+  readonly spec: LabSpec | null;
+  /** Every problem found. */
+  readonly issues: Issue[];
+}
+
+function canonicalLab(spec: LabSpec, macs: LabMacs): LabSpec {
+  const networks = new Map<NetworkSpec, NetworkSpec>();
+  const canonical = (n: NetworkSpec): NetworkSpec => {
+    const seen = networks.get(n);
+    if (seen !== undefined) return seen;
+    let out = n;
+    if (n.hostAccess !== undefined) {
+      const ip = parseHostAddress(n.hostAccess.ip, "hostAccess ip");
+      const mac = macs.shims.get(n.name);
+      out = { ...n, hostAccess: { ...n.hostAccess, ...(typeof ip === "string" ? {} : { ip: ip.cidr }), ...(mac === undefined ? {} : { mac }) } };
+    }
+    networks.set(n, out);
+    return out;
+  };
+  // Only what differs from what the planner derives by itself is written out: networks with host
+  // access, and MACs re-derived after a hash accident (10,000 endpoints are not copied for nothing).
+  const rederived = new Map<EndpointSpec, Set<number>>();
+  for (const [i, j] of macs.rederived) {
+    const ep = spec.endpoints[i] as EndpointSpec;
+    rederived.set(ep, (rederived.get(ep) ?? new Set()).add(j));
+  }
+  const endpoints = spec.endpoints.map((ep, i) => {
+    const again = rederived.get(ep);
+    let changed = false;
+    const attachments = ep.attachments.map((at, j) => {
+      const network = canonical(at.network);
+      const mac = again?.has(j) === true ? macs.attachments[i]?.[j] : undefined;
+      if (network === at.network && mac === undefined) return at;
+      changed = true;
+      return mac === undefined || mac === null ? { ...at, network } : { ...at, network, mac };
+    });
+    return changed ? { ...ep, attachments } : ep;
+  });
+  return { ...spec, endpoints };
+}
+
+/**
+ * Checks a lab given as any value and returns its canonical form with every issue: first the
+ * types (`shape.ts`; when they are wrong, nothing else is read), then names, parents, modes,
+ * host access and MACs ({@link assignMacs}). The planner plans the canonical form; addresses are
+ * IPAM's to check.
+ *
+ * @example
+ * ```ts
+ * const { spec, issues } = checkLab(JSON.parse(text));
+ * if (issues.length > 0) throw invalidSpec(issues, "lab");
+ * ```
+ */
+export function checkLab(input: unknown): CheckedLab {
+  const shape = shapeIssues(input);
+  if (shape.length > 0) return { spec: null, issues: shape };
+  const spec = input as LabSpec;
+  const { networks, issues: clash } = labNetworks(spec);
+  const issues = specIssues(spec, networks, clash);
+  const macs = assignMacs(spec, networks);
+  issues.push(...macs.issues);
+  return { spec: canonicalLab(spec, macs), issues };
+}
+
+/**
+ * How an error names a lab given as any value: `lab "demo"`, or `lab definition` when it has no name.
+ *
+ * @example
+ * ```ts
+ * labWhat({ name: "demo" }); // 'lab "demo"'
+ * ```
+ */
+export function labWhat(input: unknown): string {
+  const name = typeof input === "object" && input !== null ? (input as { name?: unknown }).name : undefined;
+  return typeof name === "string" ? `lab ${JSON.stringify(name)}` : "lab definition";
 }

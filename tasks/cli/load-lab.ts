@@ -25,7 +25,7 @@ function isLab(value: unknown): value is Plannable {
  * ```
  */
 export function inSandbox(source: Plannable, host: string): LabBuilder {
-  const problem = nameProblem(host);
+  const problem = nameProblem(host, "namespace");
   if (problem !== null) throw invalidSpec([{ path: "--host", message: `the host namespace name ${problem}` }], "option");
   const spec = source.spec();
   let out = lab(spec.name, { host, sandbox: true });

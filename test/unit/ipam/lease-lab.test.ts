@@ -77,6 +77,24 @@ describe("leaseLab / releaseLab", () => {
     expect(leased.endpoints[0]?.attachments[1]?.network).toBe(shared);
   });
 
+  it("a host-access shim's address is leased too, so another lab sharing the store is never handed it", async () => {
+    const withShim = network("shared", [{ cidr: "192.168.60.0/24" }], { hostAccess: { ip: "192.168.60.2" } });
+    await leaseLab(lab("a", endpoint("web", on(withShim))), store);
+    const b = await leaseLab(lab("b", endpoint("web", on(shared))), store);
+    expect(ipsOf(b)["web/shared"]?.[0]).toBe("192.168.60.4");
+    expect((await store.list()).map((l) => `${l.owner} ${l.address}`)).toContain("a/:shim/shared 192.168.60.2");
+    const excluded = network("x", [{ cidr: "192.168.61.0/24", exclude: ["192.168.61.250"] }], { hostAccess: { ip: "192.168.61.250" } });
+    expect(ipsOf(await leaseLab(lab("c", endpoint("web", on(excluded))), store))).toEqual({ "web/x": ["192.168.61.2"] });
+  });
+
+  it("a lab whose types are wrong is INVALID_SPEC with the field path, before anything is leased", async () => {
+    const bad = { ...lab("a", endpoint("web", on(shared))), sandbox: "no" } as unknown as LabSpec;
+    const e = await rejection(leaseLab(bad, store));
+    expect(e.code).toBe("INVALID_SPEC");
+    expect(e.issues.map((i) => i.path)).toEqual(["lab.sandbox"]);
+    expect(await store.list()).toEqual([]);
+  });
+
   it("an invalid lab is refused before anything is leased", async () => {
     const bad = network("bad", [{ cidr: "10.0.0.1/24" }]);
     const e = await rejection(leaseLab(lab("a", endpoint("web", on(bad))), store));
