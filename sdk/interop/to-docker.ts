@@ -42,23 +42,27 @@ function networkLines(n: NetworkSpec, resolvedGateways: ReadonlyMap<string, stri
   if (n.mtu !== undefined) issues.push({ path: `${at}.mtu`, message: `Docker's ${n.driver} driver takes no MTU option but the network sets ${n.mtu} — remove .mtu() to export it` });
   if (n.hostAccess !== undefined) issues.push({ path: `${at}.hostAccess`, message: "Docker has no host-access shim — remove .hostAccess() to export it (and add the shim by hand)" });
   if (n.ipv4 === false) issues.push({ path: `${at}.ipv4`, message: "Docker always gives a network an IPv4 pool but this one is IPv6-only (.ipv4(false)) — remove it to export" });
-  if (n.gatewayPolicy === "none") issues.push({ path: `${at}.gatewayPolicy`, message: "Docker always sets a gateway but the policy is none — use first or last, or give each subnet a gateway" });
+  // An --internal network imported from Docker Engine: its gateway is reserved as "docker_gateway", with no route.
+  const engineInternal = n.gatewayPolicy === "none" && n.parent !== undefined && n.subnets.some((s) => !Array.isArray(s.exclude) && s.exclude !== undefined && "docker_gateway" in s.exclude);
+  if (n.gatewayPolicy === "none" && !engineInternal) issues.push({ path: `${at}.gatewayPolicy`, message: "Docker always sets a gateway but the policy is none — use first or last, or give each subnet a gateway" });
   const words = ["docker", "network", "create", "-d", n.driver];
   const subnetWords: string[] = [];
   let auxN = 0;
   for (const s of n.subnets) {
     subnetWords.push(flag("--subnet", s.cidr));
-    const gw = s.gateway ?? (n.gatewayPolicy === "last" ? resolvedGateways.get(s.cidr) : undefined);
+    const entries = Array.isArray(s.exclude) ? s.exclude.map((ip) => [`aux${++auxN}`, ip] as const) : Object.entries(s.exclude ?? {});
+    const internalGateway = engineInternal ? entries.find(([k]) => k === "docker_gateway")?.[1] : undefined;
+    // The gateway the plan resolved, written out: Docker Engine would otherwise pick its own (the --ip-range's first address).
+    const gw = s.gateway ?? internalGateway ?? resolvedGateways.get(s.cidr) ?? undefined;
     if (gw !== undefined && gw !== null) subnetWords.push(flag("--gateway", gw));
     if (s.ipRange !== undefined) subnetWords.push(flag("--ip-range", s.ipRange));
-    const aux = Array.isArray(s.exclude) ? s.exclude.map((ip) => [`aux${++auxN}`, ip] as const) : Object.entries(s.exclude ?? {});
-    for (const [k, ip] of aux) subnetWords.push(flag("--aux-address", `${k}=${ip}`));
+    for (const [k, ip] of entries) if (!(engineInternal && k === "docker_gateway")) subnetWords.push(flag("--aux-address", `${k}=${ip}`));
   }
   const lines = [words.join(" ")];
   if (subnetWords.length > 0) lines.push(subnetWords.join(" "));
   const more: string[] = [];
   if (n.subnets.some((s) => s.cidr.includes(":"))) more.push("--ipv6");
-  if (n.internal) more.push("--internal");
+  if (n.internal || engineInternal) more.push("--internal");
   if (n.parent !== undefined) more.push(flag("-o", `parent=${n.parent}`));
   if (n.macvlanMode !== undefined) more.push(flag("-o", `macvlan_mode=${n.macvlanMode}`));
   if (n.ipvlanMode !== undefined) more.push(flag("-o", `ipvlan_mode=${n.ipvlanMode}`));
