@@ -45,6 +45,7 @@ function networkLines(n: NetworkSpec, resolvedGateways: ReadonlyMap<string, stri
   // An --internal network imported from Docker Engine: its gateway is reserved as "docker_gateway", with no route.
   const engineInternal = n.gatewayPolicy === "none" && n.parent !== undefined && n.subnets.some((s) => !Array.isArray(s.exclude) && s.exclude !== undefined && "docker_gateway" in s.exclude);
   if (n.gatewayPolicy === "none" && !engineInternal) issues.push({ path: `${at}.gatewayPolicy`, message: "Docker always sets a gateway but the policy is none — use first or last, or give each subnet a gateway" });
+  const routed = n.driver === "ipvlan" && (n.ipvlanMode === "l3" || n.ipvlanMode === "l3s");
   const words = ["docker", "network", "create", "-d", n.driver];
   const subnetWords: string[] = [];
   let auxN = 0;
@@ -52,8 +53,10 @@ function networkLines(n: NetworkSpec, resolvedGateways: ReadonlyMap<string, stri
     subnetWords.push(flag("--subnet", s.cidr));
     const entries = Array.isArray(s.exclude) ? s.exclude.map((ip) => [`aux${++auxN}`, ip] as const) : Object.entries(s.exclude ?? {});
     const internalGateway = engineInternal ? entries.find(([k]) => k === "docker_gateway")?.[1] : undefined;
-    // The gateway the plan resolved, written out: Docker Engine would otherwise pick its own (the --ip-range's first address).
-    const gw = s.gateway ?? internalGateway ?? resolvedGateways.get(s.cidr) ?? undefined;
+    // The gateway the plan resolved, written out: Docker Engine would otherwise pick its own (the --ip-range's first
+    // address). L3 networks route through the device and Docker ignores their gateway: only a "last" one is written.
+    const resolved = !routed || n.gatewayPolicy === "last" ? resolvedGateways.get(s.cidr) : undefined;
+    const gw = s.gateway ?? internalGateway ?? resolved ?? undefined;
     if (gw !== undefined && gw !== null) subnetWords.push(flag("--gateway", gw));
     if (s.ipRange !== undefined) subnetWords.push(flag("--ip-range", s.ipRange));
     for (const [k, ip] of entries) if (!(engineInternal && k === "docker_gateway")) subnetWords.push(flag("--aux-address", `${k}=${ip}`));
@@ -70,6 +73,12 @@ function networkLines(n: NetworkSpec, resolvedGateways: ReadonlyMap<string, stri
   more.push(quote(n.name));
   lines.push(more.join(" "));
   return [lines.join(" \\\n    ")];
+}
+
+/** Docker Engine's MAC for an IPv4 address (see docker-lab.ts). */
+function engineMac(cidr: string | undefined): string | null {
+  if (cidr === undefined) return null;
+  return ["02", "42", ...(cidr.split("/")[0] ?? "").split(".").map((x) => Number(x).toString(16).padStart(2, "0"))].join(":");
 }
 
 function ipFlags(ips: readonly string[], where: string, issues: Issue[]): string[] {
@@ -108,10 +117,13 @@ export function toDocker(source: Plannable, options: ToDockerOptions = {}): stri
     }
     const [first, ...rest] = ep.attachments;
     if (first === undefined) continue;
-    const mac = first.mac === undefined ? [] : [flag("--mac-address", first.mac)];
+    // A MAC that is Docker Engine's own derivation (02:42 + the IPv4 address) is left to Docker.
+    const v4 = (i: number): string | undefined => plan.endpoints.find((e) => e.name === ep.name)?.interfaces[i]?.addresses.find((a) => !a.includes(":"));
+    const own = (mac: string | undefined, i: number): boolean => mac === undefined || mac.toLowerCase() === engineMac(v4(i));
+    const mac = own(first.mac, 0) ? [] : [flag("--mac-address", first.mac as string)];
     out.push(["docker", "run", "-itd", flag("--name", ep.name), flag("--net", first.network.name), ...ipFlags(first.ips, at, issues), ...mac, image].join(" "));
-    for (const a of rest) {
-      if (a.mac !== undefined) issues.push({ path: `${at}.${a.network.name}.mac`, message: "docker network connect takes no MAC — set the MAC on the endpoint's first network only" });
+    for (const [k, a] of rest.entries()) {
+      if (!own(a.mac, k + 1)) issues.push({ path: `${at}.${a.network.name}.mac`, message: "docker network connect takes no MAC — set the MAC on the endpoint's first network only" });
       out.push(["docker", "network", "connect", ...ipFlags(a.ips, at, issues), quote(a.network.name), quote(ep.name)].join(" "));
     }
   }
