@@ -28,13 +28,25 @@ export interface InterfaceFacts {
   readonly routes: readonly string[];
 }
 
-function ipJson(nsPath: string, args: readonly string[]): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    execFile("nsenter", [`--net=${nsPath}`, "--", "ip", "-json", ...args], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } }, (err, stdout, stderr) => {
-      if (err !== null) reject(new Error(`ip -json ${args.join(" ")} in ${nsPath}: ${stderr.trim() || err.message}`));
-      else resolve(stdout.trim() === "" ? [] : (JSON.parse(stdout) as unknown[]));
+/** Runs `ip -json <args>` somewhere (a namespace here, a qemu guest…) and returns its stdout. */
+export type IpJsonRunner = (args: readonly string[]) => Promise<string>;
+
+/**
+ * `ip -json` inside the namespace at `nsPath`, through `nsenter`.
+ *
+ * @example
+ * ```ts
+ * await nsenterIp("/run/netns/mvb-c1")(["addr", "show", "dev", "eth0"]);
+ * ```
+ */
+export function nsenterIp(nsPath: string): IpJsonRunner {
+  return (args) =>
+    new Promise((resolve, reject) => {
+      execFile("nsenter", [`--net=${nsPath}`, "--", "ip", "-json", ...args], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } }, (err, stdout, stderr) => {
+        if (err !== null) reject(new Error(`ip -json ${args.join(" ")} in ${nsPath}: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      });
     });
-  });
 }
 
 interface RouteJson {
@@ -51,23 +63,30 @@ function defaultOf(routes: readonly RouteJson[]): string {
 }
 
 /**
- * Reads the facts of `ifname` in the namespace at `nsPath` (`/run/netns/<name>` or `/proc/<pid>/ns/net`).
+ * Reads the facts of `ifname` in the namespace at `nsPath` (`/run/netns/<name>` or `/proc/<pid>/ns/net`),
+ * or through any `ip -json` runner.
  *
  * @example
  * ```ts
  * const f = await readFacts("/run/netns/mvb-c1"); // { kind: "macvlan", mode: "bridge", addresses: ["172.16.86.10/24"], default4: "via 172.16.86.1", … }
  * ```
  */
-export async function readFacts(nsPath: string, ifname = "eth0"): Promise<InterfaceFacts> {
+export async function readFacts(where: string | IpJsonRunner, ifname = "eth0"): Promise<InterfaceFacts> {
+  const ip = typeof where === "string" ? nsenterIp(where) : where;
+  const json = async (args: readonly string[]): Promise<unknown[]> => {
+    const out = (await ip(args)).trim();
+    return out === "" ? [] : (JSON.parse(out) as unknown[]);
+  };
   const [links, addrs, r4, r6] = await Promise.all([
-    ipJson(nsPath, ["-details", "link", "show", "dev", ifname]),
-    ipJson(nsPath, ["addr", "show", "dev", ifname]),
-    ipJson(nsPath, ["-4", "route", "show", "table", "main", "dev", ifname]),
-    ipJson(nsPath, ["-6", "route", "show", "table", "main", "dev", ifname]),
+    json(["-details", "link", "show", "dev", ifname]),
+    json(["addr", "show", "dev", ifname]),
+    json(["-4", "route", "show", "table", "main", "dev", ifname]),
+    json(["-6", "route", "show", "table", "main", "dev", ifname]),
   ]);
   const link = links[0] as { mtu: number; address: string; linkinfo?: { info_kind?: string; info_data?: { mode?: string } } };
   const infos = ((addrs[0] as { addr_info?: { local: string; prefixlen: number; scope: string; family: string }[] } | undefined)?.addr_info ?? []).filter((a) => a.scope === "global");
   const addresses = [...infos.filter((a) => a.family === "inet"), ...infos.filter((a) => a.family === "inet6")].map((a) => `${a.local}/${a.prefixlen}`);
+  // `dev X` filters leave the device out of each route; the routes here are all through ifname.
   const v4 = r4 as RouteJson[];
   const v6 = (r6 as RouteJson[]).filter((r) => !r.dst.startsWith("fe80:") && !r.dst.startsWith("ff00:") && r.type !== "multicast");
   const routes = [...v4, ...v6]
