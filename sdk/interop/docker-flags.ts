@@ -119,7 +119,14 @@ export function parseFlags(words: readonly string[], table: FlagTable, options: 
 const yes = (key: string, kind: FlagSpec["kind"] = "value"): FlagSpec => ({ kind, key, supported: true });
 const no = (kind: FlagSpec["kind"] = "value"): FlagSpec => ({ kind, key: "", supported: false });
 
-/** `docker network create` flags (Docker 20.10). */
+/**
+ * `docker network create` flags (Docker 20.10).
+ *
+ * @example
+ * ```ts
+ * NETWORK_CREATE_FLAGS["--subnet"]; // { kind: "value", key: "subnet", supported: true }
+ * ```
+ */
 export const NETWORK_CREATE_FLAGS: FlagTable = {
   "-d": yes("driver"),
   "--driver": yes("driver"),
@@ -141,7 +148,14 @@ export const NETWORK_CREATE_FLAGS: FlagTable = {
   "--scope": no(),
 };
 
-/** `docker network connect` flags. */
+/**
+ * `docker network connect` flags.
+ *
+ * @example
+ * ```ts
+ * NETWORK_CONNECT_FLAGS["--alias"]?.supported; // false
+ * ```
+ */
 export const NETWORK_CONNECT_FLAGS: FlagTable = {
   "--ip": yes("ip"),
   "--ip6": yes("ip6"),
@@ -151,7 +165,14 @@ export const NETWORK_CONNECT_FLAGS: FlagTable = {
   "--link-local-ip": no(),
 };
 
-/** `docker run` flags: the ones translated, the harmless terminal ones, and common ones that are not translated. */
+/**
+ * `docker run` flags: the ones translated, the harmless terminal ones, and common ones that are not translated.
+ *
+ * @example
+ * ```ts
+ * RUN_FLAGS["-p"]?.supported; // false: reported as unsupported
+ * ```
+ */
 export const RUN_FLAGS: FlagTable = {
   "--net": yes("network"),
   "--network": yes("network"),

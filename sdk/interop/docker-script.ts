@@ -75,7 +75,15 @@ export interface SkippedLine {
   readonly text: string;
 }
 
-/** A whole script. */
+/**
+ * A whole script.
+ *
+ * @example
+ * ```ts
+ * const script: DockerScript = parseDocker("docker network create -d macvlan -o parent=eth0 n\ndocker run --net=n alpine");
+ * script.containers[0]?.name; // "c1"
+ * ```
+ */
 export interface DockerScript {
   /** Networks in creation order. */
   readonly networks: readonly DockerNetwork[];

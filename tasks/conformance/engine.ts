@@ -14,7 +14,14 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UnderlayError } from "../../sdk/errors.ts";
 
-/** The image every conformance container runs. */
+/**
+ * The image every conformance container runs.
+ *
+ * @example
+ * ```ts
+ * await engine.docker(["run", "-d", "--pull=never", IMAGE, "sleep", "3600"]);
+ * ```
+ */
 export const IMAGE = "underlay-conformance:busybox";
 
 /** A command's outcome. */

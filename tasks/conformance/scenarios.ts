@@ -33,7 +33,14 @@ export interface Scenario {
   readonly explained?: readonly { readonly match: RegExp; readonly why: string }[];
 }
 
-/** The scenarios, in the order of the documents. */
+/**
+ * The scenarios, in the order of the documents.
+ *
+ * @example
+ * ```ts
+ * SCENARIOS.find((s) => s.id === "exhausted-pool")?.fails?.reason; // "pool exhausted"
+ * ```
+ */
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: "bridge",
