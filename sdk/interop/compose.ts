@@ -54,6 +54,21 @@ export function looksLikeCompose(text: string): boolean {
  * ```
  */
 export function parseCompose(text: string): DockerScript {
+  const { script, issues } = readCompose(text);
+  if (issues.length > 0) throw invalidSpec(issues, "compose file");
+  return script;
+}
+
+/**
+ * Like {@link parseCompose}, but returns the problems beside what could be read.
+ *
+ * @example
+ * ```ts
+ * const { issues } = readCompose("services:\n  web:\n    image: alpine\n");
+ * issues[0]?.message; // "expected networks: but received none — …"
+ * ```
+ */
+export function readCompose(text: string): { script: DockerScript; issues: Issue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const issues: Issue[] = doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, message: `expected valid YAML but ${e.message.split("\n")[0]} — fix the file` }));
@@ -98,8 +113,7 @@ export function parseCompose(text: string): DockerScript {
     }
     containers.push({ name, named: true, ...(typeof s.mac_address === "string" ? { mac: s.mac_address } : {}), attachments, where: at("services", service) });
   }
-  if (issues.length > 0) throw invalidSpec(issues, "compose file");
-  return { networks, containers, skipped: [] };
+  return { script: { networks, containers, skipped: [] }, issues };
 }
 
 function composeNetwork(name: string, n: Obj, at: (...path: string[]) => string, issues: Issue[]): DockerNetwork | null {

@@ -110,13 +110,13 @@ function netnsFor(labName: string, name: string): string | undefined {
  * const { lab, notes } = scriptToLab(parseDocker(text), { lab: "mvb", sandbox: true, host: "ex-mvb" });
  * ```
  */
-export function scriptToLab(script: DockerScript, options: DockerImportOptions = {}): DockerImport {
+export function scriptToLab(script: DockerScript, options: DockerImportOptions = {}, prior: readonly Issue[] = []): DockerImport {
   const labName = options.lab ?? "docker";
   const sandbox = options.sandbox ?? false;
   const host = options.host ?? (sandbox ? `${labName}-h` : undefined);
   const engine = (options.dialect ?? "engine") === "engine";
   const notes: string[] = script.skipped.map((s) => `${s.where}: skipped \`${s.text}\` (changes no network)`);
-  const issues: Issue[] = [];
+  const issues: Issue[] = [...prior];
   const builders = new Map<string, NetworkBuilder>();
   const ipv6Of = new Map<string, boolean>();
   for (const n of script.networks) {
@@ -133,7 +133,8 @@ export function scriptToLab(script: DockerScript, options: DockerImportOptions =
   }
   let l = lab(labName, { ...(host === undefined ? {} : { host }), sandbox });
   const used = new Set<string>();
-  for (const c of script.containers) {
+  // A container whose network could not be read is already reported; it joins nothing here.
+  for (const c of script.containers.filter((x) => x.attachments.length > 0)) {
     const netns = netnsFor(labName, c.name);
     for (const [i, a] of c.attachments.entries()) {
       used.add(a.network);
@@ -151,18 +152,24 @@ export function scriptToLab(script: DockerScript, options: DockerImportOptions =
     }
   }
   for (const n of script.networks) if (!used.has(n.name)) notes.push(`${n.where}: network ${n.name} is not in the lab: no container joins it (a lab holds the networks its endpoints use)`);
-  if (issues.length > 0) throw invalidSpec(issues, "Docker script");
-  const planned = planOrExplain(l, script);
-  return { lab: engine ? withEngineMacs(l, planned) : l, script, notes };
+  const planned = planOrExplain(l, script, issues);
+  return { lab: engine && planned !== null ? withEngineMacs(l, planned) : l, script, notes };
 }
 
-function planOrExplain(l: LabBuilder, script: DockerScript): Plan {
-  try {
-    return l.plan();
-  } catch (e) {
-    if (!(e instanceof UnderlayError) || e.code !== "INVALID_SPEC") throw e;
-    throw invalidSpec(e.issues.map((i) => ({ path: `${whereOf(script, i.path)}${i.path}`, message: i.message })), "Docker script");
+/** Plans the lab and throws one INVALID_SPEC with the issues found so far and the planner's, each with its line. */
+function planOrExplain(l: LabBuilder, script: DockerScript, issues: readonly Issue[]): Plan | null {
+  let plan: Plan | null = null;
+  const all = [...issues];
+  if (l.spec().endpoints.length > 0) {
+    try {
+      plan = l.plan();
+    } catch (e) {
+      if (!(e instanceof UnderlayError) || e.code !== "INVALID_SPEC") throw e;
+      all.push(...e.issues.map((i) => ({ path: `${whereOf(script, i.path)}${i.path}`, message: i.message })));
+    }
   }
+  if (all.length > 0) throw invalidSpec(all, "Docker script");
+  return plan;
 }
 
 /** The same lab with each macvlan interface's MAC set the way Docker Engine derives it (a MAC given with --mac-address is kept). */

@@ -40,6 +40,22 @@ interface Draft {
  * ```
  */
 export function parseDocker(text: string): DockerScript {
+  const { script, issues } = readDocker(text);
+  if (issues.length > 0) throw invalidSpec(issues, "Docker script");
+  return script;
+}
+
+/**
+ * Like {@link parseDocker}, but returns the problems beside what could be read (for reporting
+ * them together with the lab's own, all at once).
+ *
+ * @example
+ * ```ts
+ * const { script, issues } = readDocker("docker run -p 80:80 --net=n alpine");
+ * issues.length; // 2: the unsupported -p, the missing network n
+ * ```
+ */
+export function readDocker(text: string): { script: DockerScript; issues: Issue[] } {
   const lexed = lexShell(text);
   const issues: Issue[] = [...lexed.issues];
   const networks: DockerNetwork[] = [];
@@ -72,8 +88,7 @@ export function parseDocker(text: string): DockerScript {
     }
   }
   const containers = nameContainers(drafts, issues);
-  if (issues.length > 0) throw invalidSpec(issues, "Docker script");
-  return { networks, containers, skipped };
+  return { script: { networks, containers, skipped }, issues };
 }
 
 function flagIssues(p: ParsedFlags, where: string, command: string, issues: Issue[]): void {
@@ -244,15 +259,18 @@ function connect(words: readonly string[], where: string, networks: readonly Doc
 /** Names every container: its `--name`, or `c<k>` (k = its position, 1-based) when it has none. */
 function nameContainers(drafts: readonly Draft[], issues: Issue[]): DockerContainer[] {
   const taken = new Map<string, string>();
+  const refused = new Set<Draft>();
   for (const d of drafts) {
     if (d.name === null) continue;
     const prev = taken.get(d.name);
     if (prev !== undefined) {
       issues.push({ path: d.where, message: `docker run: the name "${d.name}" is already used by the container of ${prev} — Docker refuses it ("Conflict. The container name … is already in use"); give this one another --name or none` });
+      refused.add(d);
     } else taken.set(d.name, d.where);
   }
   return drafts.map((d, i) => {
-    if (d.name !== null) return { name: d.name, named: true, ...(d.mac === undefined ? {} : { mac: d.mac }), attachments: d.attachments, where: d.where };
+    // A refused container (reported above) joins nothing, so nothing else is reported about it.
+    if (d.name !== null) return { name: d.name, named: true, ...(d.mac === undefined ? {} : { mac: d.mac }), attachments: refused.has(d) ? [] : d.attachments, where: d.where };
     let name = `c${i + 1}`;
     for (let k = 2; taken.has(name); k++) name = `c${i + 1}_${k}`;
     taken.set(name, d.where);

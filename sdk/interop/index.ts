@@ -16,14 +16,14 @@
  * @module
  */
 import type { LabBuilder } from "../builder/lab.ts";
-import { looksLikeCompose, parseCompose } from "./compose.ts";
+import { looksLikeCompose, readCompose } from "./compose.ts";
 import { scriptToLab, type DockerImport, type DockerImportOptions } from "./docker-lab.ts";
-import { parseDocker } from "./docker-parse.ts";
+import { readDocker } from "./docker-parse.ts";
 
 export { lexShell, type LexResult, type ShellCommand } from "./docker-lex.ts";
 export { parseFlags, NETWORK_CREATE_FLAGS, NETWORK_CONNECT_FLAGS, RUN_FLAGS, type FlagSpec, type FlagTable, type ParsedFlags } from "./docker-flags.ts";
-export { parseDocker } from "./docker-parse.ts";
-export { parseCompose, looksLikeCompose } from "./compose.ts";
+export { parseDocker, readDocker } from "./docker-parse.ts";
+export { parseCompose, readCompose, looksLikeCompose } from "./compose.ts";
 export { scriptToLab, type DockerImport, type DockerImportOptions } from "./docker-lab.ts";
 export type * from "./docker-script.ts";
 export { toDocker, type ToDockerOptions } from "./to-docker.ts";
@@ -41,7 +41,8 @@ export { labSource, type LabSourceOptions } from "./lab-source.ts";
  * ```
  */
 export function importDocker(text: string, options: DockerImportOptions = {}): DockerImport {
-  return scriptToLab(looksLikeCompose(text) ? parseCompose(text) : parseDocker(text), options);
+  const { script, issues } = looksLikeCompose(text) ? readCompose(text) : readDocker(text);
+  return scriptToLab(script, options, issues);
 }
 
 /**

@@ -123,6 +123,11 @@ describe("fromDocker", () => {
     expect(e.issues.map((i) => i.path)).toEqual(["line 1: networks.n.parent", "line 2: endpoints.c1.n.ip"]);
   });
 
+  it("reports the reader's and the planner's problems together, at once", () => {
+    const e = thrown(() => fromDocker(["docker network create -d macvlan --subnet=10.0.0.0/24 -o parent=lo n", "docker run -p 1:1 --net=n alpine", "docker run --net=gone alpine"].join("\n"), { lab: "t" }));
+    expect(e.issues.map((i) => i.path)).toEqual(["line 2", "line 3", "line 1: networks.n.parent"]);
+  });
+
   it("gives a container whose <lab>-<name> exceeds 15 bytes a hashed namespace, stable across runs", () => {
     const text = "docker network create -d macvlan --subnet=10.0.0.0/24 -o parent=eth0 n\ndocker run --net=n --name=macvlan_test5 alpine";
     const a = fromDocker(text, { lab: "mvt" }).plan().endpoints[0];
