@@ -64,6 +64,14 @@ docker run --net=pub_net -itd alpine /bin/sh
 docker run --net=pub_net -itd alpine /bin/sh`,
   },
   {
+    id: "aux-address-in-range",
+    title: "--aux-address inside a small --ip-range: the excluded address is skipped",
+    text: `docker network create -d macvlan --subnet=172.16.86.0/24 --gateway=172.16.86.1 --ip-range=172.16.86.248/29 --aux-address="exclude_host=172.16.86.250" -o parent=eth0 pub_net
+docker run --net=pub_net -itd alpine /bin/sh
+docker run --net=pub_net -itd alpine /bin/sh
+docker run --net=pub_net -itd alpine /bin/sh`,
+  },
+  {
     id: "ip-range",
     title: "--ip-range=192.168.32.128/25 with --gateway=192.168.32.254 (macnet32): allocation from .128",
     text: `docker network create -d macvlan \\
