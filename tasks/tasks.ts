@@ -1,6 +1,7 @@
 /**
- * underlay's own tasks: `demo` (the README quick start), `bench` and `kernel-lab` (delegating to
- * tasks/bench/index.ts and tasks/kernel-lab/index.ts, which export `main(argv)`).
+ * underlay's own tasks: `demo` (the README quick start), `bench`, `kernel-lab` and `conformance`
+ * (delegating to tasks/bench/index.ts, tasks/kernel-lab/index.ts and tasks/conformance/index.ts,
+ * which export `main(argv)`).
  *
  * @example
  * ```sh
@@ -67,5 +68,6 @@ async function runDemo(ctx: TaskContext): Promise<void> {
 export default defineTasks({
   demo: { description: "sandboxed macvlan demo: plan, up, ping matrix, verify, down", run: runDemo },
   bench: { description: "benchmarks (tasks/bench/index.ts main(argv))", run: (ctx) => delegate(ctx, "./bench/index.ts", "the bench task") },
+  conformance: { description: "the documents' macvlan scenarios on a real Docker Engine vs fromDocker (tasks/conformance/index.ts main(argv))", run: (ctx) => delegate(ctx, "./conformance/index.ts", "the conformance task") },
   "kernel-lab": { description: "prove ipvlan/VLAN/dummy on a Debian kernel in qemu (tasks/kernel-lab/index.ts main(argv))", run: (ctx) => delegate(ctx, "./kernel-lab/index.ts", "the kernel-lab task") },
 });

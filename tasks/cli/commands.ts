@@ -126,6 +126,36 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     load: async () => (await import("./run.ts")).run,
   },
+  import: {
+    summary: "a script of docker network create / docker run lines, or a docker-compose.yml, as a lab module",
+    usage: "underlay import docker <file> [--lab <name>] [--sandbox] [--host <netns>] [--dialect engine|documents] [--sdk <module>] [--json]",
+    details:
+      "Prints the lab module (TypeScript) on stdout; what was left out (commands that change no network, IPv6 subnets without --ipv6, networks no container joins) is listed in comments at its top.\nUnsupported flags are all reported at once with their lines (exit 2).\n--dialect engine (default) follows the real Docker Engine, documents the reference documents (see README › Interop).",
+    options: {
+      lab: { type: "string", value: "<name>", description: "lab name (default docker)" },
+      sandbox: { type: "boolean", description: "build the lab in a sandbox host namespace (<lab>-h unless --host)" },
+      host: { type: "string", value: "<netns>", description: "host namespace of the lab" },
+      dialect: { type: "string", value: "<engine|documents>", description: "whose behaviour to follow where the documents and Docker Engine differ (default engine)" },
+      sdk: { type: "string", value: "<module>", description: "module the lab imports the SDK from (default underlay)" },
+    },
+    load: async () => (await import("./interop.ts")).importCommand,
+  },
+  export: {
+    summary: "a lab as CNI 1.0 conflists, Multus NetworkAttachmentDefinitions, or docker commands",
+    usage: "underlay export cni <lab.ts> [--endpoint <name> [--network <net>]] [--ipam static|host-local]\nunderlay export multus <lab.ts> [--ipam static|whereabouts] [--namespace <ns>] [--default-route]\nunderlay export docker <lab.ts> [--image <image>]",
+    details:
+      "cni: every endpoint's conflists by interface (JSON), or one conflist with --endpoint (stdin of the macvlan/ipvlan plugin).\nmultus: one NetworkAttachmentDefinition per network (YAML); static IPAM lists each pod's annotation in a comment.\ndocker: the docker commands that build the same networks and containers; what Docker cannot express is refused (exit 2).",
+    options: {
+      host: HOST,
+      endpoint: { type: "string", value: "<name>", description: "cni: only this endpoint's conflist" },
+      network: { type: "string", value: "<net>", description: "cni: with --endpoint, its interface on this network (default its first)" },
+      ipam: { type: "string", value: "<kind>", description: "cni: static (default) | host-local; multus: static (default) | whereabouts" },
+      namespace: { type: "string", value: "<ns>", description: "multus: Kubernetes namespace of the definitions" },
+      "default-route": { type: "boolean", description: "multus: add the network's default route in the pod" },
+      image: { type: "string", value: "<image>", description: "docker: image of the containers (default alpine)" },
+    },
+    load: async () => (await import("./interop.ts")).exportCommand,
+  },
   help: {
     summary: "help on the commands, options and exit codes",
     usage: "underlay help [command]",
