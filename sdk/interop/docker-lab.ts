@@ -10,7 +10,7 @@ import { lab, labFromSpec, type LabBuilder } from "../builder/lab.ts";
 import { net, type NetworkBuilder } from "../builder/network.ts";
 import { endpointNetns, MAX_NAME_BYTES, shortHash } from "../spec/names.ts";
 import type { IpvlanFlag, IpvlanMode, MacvlanMode } from "../spec/types.ts";
-import { formatIp, parseCidr } from "../ipam/address.ts";
+import { formatIp, parseCidr } from "../lib/address.ts";
 import { usableRange } from "../ipam/usable.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { DockerNetwork, DockerScript, DockerSubnet } from "./docker-script.ts";

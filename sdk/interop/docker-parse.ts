@@ -7,7 +7,7 @@
  * @module
  */
 import { invalidSpec, type Issue } from "../errors.ts";
-import { ipTextInCidr, cidrTextsOverlap } from "../ipam/address.ts";
+import { ipTextInCidr, cidrTextsOverlap } from "../lib/address.ts";
 import { lexShell } from "./docker-lex.ts";
 import { NETWORK_CONNECT_FLAGS, NETWORK_CREATE_FLAGS, parseFlags, RUN_FLAGS, type ParsedFlags } from "./docker-flags.ts";
 import type { DockerAttachment, DockerContainer, DockerNetwork, DockerScript, DockerSubnet, SkippedLine } from "./docker-script.ts";

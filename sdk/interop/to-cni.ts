@@ -7,7 +7,7 @@
  * @module
  */
 import { UnderlayError, invalidSpec, type Issue } from "../errors.ts";
-import { formatIp, parseCidr } from "../ipam/address.ts";
+import { formatIp, parseCidr } from "../lib/address.ts";
 import { usableRange } from "../ipam/usable.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { InterfaceInfo, NetworkInfo } from "../plan/types.ts";

@@ -9,7 +9,7 @@ import type { Issue } from "../errors.ts";
 import type { Diagnostic } from "../spec/types.ts";
 import type { SubnetInfo } from "./types.ts";
 import type { LabSpec } from "../spec/types.ts";
-import { familyName, type Family } from "./address.ts";
+import { familyName, type Family } from "../lib/address.ts";
 import { pickDefaultSubnet } from "./default-pools.ts";
 import { distinctNetworks } from "./lab-networks.ts";
 import { findOverlaps, type PlacedSubnet } from "./overlaps.ts";

@@ -5,7 +5,7 @@
  * the lab wins.
  * @module
  */
-import { cidrsOverlap, parseCidr, type ParsedCidr } from "./address.ts";
+import { cidrsOverlap, parseCidr, type ParsedCidr } from "../lib/address.ts";
 
 /**
  * The default candidates in the order they are tried.

@@ -9,8 +9,8 @@
  * ```
  * @module
  */
-export { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipTextInCidr, parseCidr, parseIp } from "./address.ts";
-export type { Family, ParsedCidr, ParsedIp } from "./address.ts";
+export { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipTextInCidr, parseCidr, parseIp } from "../lib/address.ts";
+export type { Family, ParsedCidr, ParsedIp } from "../lib/address.ts";
 export { allocateLab } from "./allocate.ts";
 export type { LabAddressing } from "./allocate.ts";
 export { defaultPoolCandidates, pickDefaultSubnet } from "./default-pools.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import { parseIp } from "./address.ts";
+import { parseIp } from "../lib/address.ts";
 import { SubnetPool } from "./pool.ts";
 import type { PoolOptions } from "./types.ts";
 

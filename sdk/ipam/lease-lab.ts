@@ -7,7 +7,7 @@
 import { invalidSpec } from "../errors.ts";
 import type { AttachmentSpec, LabSpec, NetworkSpec } from "../spec/types.ts";
 import { checkLab, labWhat } from "../spec/validate.ts";
-import { parseCidr, parseIp, type Family } from "./address.ts";
+import { parseCidr, parseIp, type Family } from "../lib/address.ts";
 import { allocateLab } from "./allocate.ts";
 import { distinctNetworks } from "./lab-networks.ts";
 import type { LeaseRequest } from "./lease-apply.ts";

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Issue } from "../errors.ts";
-import { cidrsOverlap, type ParsedCidr } from "./address.ts";
+import { cidrsOverlap, type ParsedCidr } from "../lib/address.ts";
 
 /** A subnet placed in a lab: which network, which position, and its parsed CIDR. */
 export interface PlacedSubnet {

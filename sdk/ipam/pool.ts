@@ -7,8 +7,9 @@
  */
 import { invalidSpec, UnderlayError } from "../errors.ts";
 import type { SubnetInfo } from "./types.ts";
-import { familyName, formatIp, parseIp, type Family, type ParsedCidr } from "./address.ts";
-import { badIpMessage, checkSubnet } from "./subnet-check.ts";
+import { familyName, formatIp, parseIp, type Family, type ParsedCidr } from "../lib/address.ts";
+import { badIpMessage } from "../lib/address.ts";
+import { checkSubnet } from "./subnet-check.ts";
 import type { AddressClass, PoolOptions } from "./types.ts";
 import { reservedKind, usableRange } from "./usable.ts";
 

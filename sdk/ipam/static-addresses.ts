@@ -6,9 +6,9 @@
 import { flat } from "../spec/flat.ts";
 import type { Issue } from "../errors.ts";
 import type { NetworkSpec } from "../spec/types.ts";
-import { familyName, parseIp, type Family } from "./address.ts";
+import { familyName, parseIp, type Family } from "../lib/address.ts";
 import type { SubnetPool } from "./pool.ts";
-import { badIpMessage } from "./subnet-check.ts";
+import { badIpMessage } from "../lib/address.ts";
 
 const FAMILIES: readonly Family[] = [4, 6];
 

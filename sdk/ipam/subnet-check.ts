@@ -6,6 +6,8 @@
  */
 import type { Issue } from "../errors.ts";
 import {
+  badCidrMessage,
+  badIpMessage,
   cidrContains,
   familyName,
   formatIp,
@@ -15,7 +17,7 @@ import {
   parseIp,
   type ParsedCidr,
   type ParsedIp,
-} from "./address.ts";
+} from "../lib/address.ts";
 import type { PoolOptions } from "./types.ts";
 import { policyGateway, reservedKind, usableRange } from "./usable.ts";
 
@@ -41,39 +43,6 @@ export interface SubnetCheck {
 
 const join = (path: string, field: string): string => (path === "" ? field : `${path}.${field}`);
 const q = (s: string): string => JSON.stringify(s);
-
-/**
- * Message for a string that should be a CIDR but is not one.
- *
- * @example
- * ```ts
- * badCidrMessage("a subnet", "10.0.0.0"); // 'expected a subnet in CIDR form but received "10.0.0.0" — add a prefix length, e.g. 10.0.0.0/24'
- * ```
- */
-export function badCidrMessage(what: string, text: string): string {
-  const bare = parseIp(text);
-  if (bare !== null) {
-    const example = `${bare.text}/${bare.family === 4 ? 24 : 64}`;
-    return `expected ${what} in CIDR form but received ${q(text)} — add a prefix length, e.g. ${example}`;
-  }
-  return `expected ${what} like 192.168.1.0/24 or 2001:db8::/64 but received ${q(text)}${leadingZeroNote(text)}`;
-}
-
-/**
- * Message for a string that should be a bare address but is not one.
- *
- * @example
- * ```ts
- * badIpMessage("gateway", "10.0.0.1/24"); // 'expected a bare address for gateway but received "10.0.0.1/24" — drop the "/24", …'
- * ```
- */
-export function badIpMessage(what: string, text: string): string {
-  const slash = text.indexOf("/");
-  if (slash >= 0 && parseIp(text.slice(0, slash)) !== null) {
-    return `expected a bare address for ${what} but received ${q(text)} — drop the "/${text.slice(slash + 1)}", the prefix comes from the subnet`;
-  }
-  return `expected an IPv4 or IPv6 address for ${what} (like 192.168.1.10 or 2001:db8::10) but received ${q(text)}${leadingZeroNote(text)}`;
-}
 
 /** A sensible example of a sub-range: the upper half of the subnet (Docker's own example). */
 function exampleRange(cidr: ParsedCidr): string {

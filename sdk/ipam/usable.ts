@@ -17,7 +17,7 @@
  * single address there is nobody to route through, so policies `first`/`last` pick no gateway.
  * @module
  */
-import type { ParsedCidr } from "./address.ts";
+import type { ParsedCidr } from "../lib/address.ts";
 
 /** First and last usable offsets of a subnet (inclusive). */
 export interface UsableRange {

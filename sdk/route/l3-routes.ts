@@ -6,7 +6,7 @@
  * @module
  */
 import { invalidSpec, UnderlayError, type Issue } from "../errors.ts";
-import { cidrTextsOverlap, ipInCidr, type ParsedCidr, type ParsedIp } from "../ipam/address.ts";
+import { cidrTextsOverlap, ipInCidr, type ParsedCidr, type ParsedIp } from "../lib/address.ts";
 import type { NetworkBuilder } from "../builder/network.ts";
 import { RouteSet } from "../builder/route-set.ts";
 import type { PlanData } from "../plan/types.ts";

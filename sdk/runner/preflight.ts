@@ -5,7 +5,7 @@
  * @module
  */
 import { UnderlayError, type Issue } from "../errors.ts";
-import { cidrTextsOverlap } from "../ipam/address.ts";
+import { cidrTextsOverlap } from "../lib/address.ts";
 import type { Executor } from "../executor/types.ts";
 import { parseVlanParent } from "../spec/names.ts";
 import type { Op, PlanData } from "../plan/types.ts";

@@ -5,7 +5,7 @@
  * needs an external switch); different networks never reach each other.
  * @module
  */
-import { ipTextInCidr } from "../ipam/address.ts";
+import { ipTextInCidr } from "../lib/address.ts";
 import type { NetworkInfo, PlanData } from "../plan/types.ts";
 
 /** One probe of the ping matrix. */

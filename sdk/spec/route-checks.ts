@@ -9,8 +9,7 @@
  */
 import * as v from "valibot";
 import type { Issue } from "../errors.ts";
-import { familyName, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from "../ipam/address.ts";
-import { badCidrMessage, badIpMessage } from "../ipam/subnet-check.ts";
+import { badCidrMessage, badIpMessage, familyName, parseCidr, parseIp, type ParsedCidr, type ParsedIp } from "../lib/address.ts";
 import { describeValue, nameProblem } from "./names.ts";
 import { expected, NetworkShape, parseIssues, str, strict } from "./shape.ts";
 import type { NetworkSpec } from "./types.ts";

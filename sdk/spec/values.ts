@@ -5,7 +5,7 @@
  * converges on what the plan says.
  * @module
  */
-import { familyName, leadingZeroNote, parseIp, type ParsedIp } from "../ipam/address.ts";
+import { familyName, leadingZeroNote, parseIp, type ParsedIp } from "../lib/address.ts";
 
 /** An interface address: the address, its prefix length, and the canonical `address/prefix`. */
 export interface HostAddress {

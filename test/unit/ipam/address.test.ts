@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipInCidr, ipTextInCidr, parseCidr, parseIp } from "../../../sdk/ipam/address.ts";
+import { cidrContains, cidrsOverlap, cidrTextsOverlap, formatIp, ipInCidr, ipTextInCidr, parseCidr, parseIp } from "../../../sdk/lib/address.ts";
 import * as ipam from "../../../sdk/ipam/index.ts";
 
 const cidr = (s: string) => parseCidr(s) ?? expect.unreachable(`bad cidr ${s}`);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatIp, ipInCidr, parseCidr, parseIp, type Family, type ParsedCidr, type ParsedIp } from "../../../sdk/ipam/address.ts";
+import { formatIp, ipInCidr, parseCidr, parseIp, type Family, type ParsedCidr, type ParsedIp } from "../../../sdk/lib/address.ts";
 import { allocateLab } from "../../../sdk/ipam/allocate.ts";
 import { SubnetPool } from "../../../sdk/ipam/pool.ts";
 import type { PoolOptions } from "../../../sdk/ipam/types.ts";
