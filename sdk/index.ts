@@ -37,6 +37,7 @@ export { capabilities, type Capabilities, type LinkKind } from "./runner/capabil
 export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
 export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";
+export { changes, type Changes, type ChangesOptions } from "./runner/changes.ts";
 export { reap, removeLabs, scanLabs, type KeptLab, type LabLeftovers, type LabScan, type MarkedLink, type ReapResult, type ScanOptions } from "./runner/gc.ts";
 export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";
 export { SubnetPool, allocateLab, openLeaseStore, leaseLab, leaseOwner, releaseLab, type LabAddressing, type LeaseStore, type LeaseStoreOptions, type Lease, type PoolOptions, type AddressClass } from "./ipam/index.ts";

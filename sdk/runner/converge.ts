@@ -25,6 +25,8 @@ export interface Convergence {
   readonly remove: readonly Undoable[];
   /** Ops that will be owned after a successful apply (owned before and kept, plus those run). */
   readonly owned: readonly Op[];
+  /** Endpoint namespaces replaced as a whole (a link inside differs from the plan). */
+  readonly replace: readonly string[];
 }
 
 /** A stable hash of a plan's ops (what a completed journal is compared against). */
@@ -100,5 +102,5 @@ export function converge(
   }
   const runIds = new Set(run.map((o) => o.id));
   const kept = plan.ops.filter((o) => !runIds.has(o.id) && (ownedById.has(o.id) || (inPlace.includes(o) && !o.ensure)));
-  return { run, inPlace, foundInPlace, remove, owned: [...kept, ...run] };
+  return { run, inPlace, foundInPlace, remove, owned: [...kept, ...run], replace: [...replace] };
 }

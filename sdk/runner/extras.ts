@@ -12,6 +12,9 @@ import { UnderlayError } from "../errors.ts";
 import type { Fact, PlanData, Undo } from "../plan/types.ts";
 import { extras, type Extra } from "../state/diff.ts";
 import type { LiveState } from "../state/types.ts";
+import { endpointNamespaces } from "./context.ts";
+import type { Convergence } from "./converge.ts";
+import { createdNamespace, type Ownership } from "./journal.ts";
 
 /** An extra object and the step that removes it. */
 export interface ExtraRemoval {
@@ -70,4 +73,22 @@ export function extraRemovals(plan: PlanData, facts: readonly Fact[], state: Liv
       if (x.type === "addr") return { what, undo: { kind: "addr-del", netns: x.netns, dev: x.dev, cidr: x.cidr } };
       return { what, undo: { kind: "route-del", netns: x.netns, family: x.family, dst: x.dst, dev: x.dev as string, via: x.via ?? null } };
     });
+}
+
+/**
+ * The extras of a lab about to converge: in the endpoint namespaces that were read and are kept
+ * (not replaced, not removed), minus what owned steps the plan no longer has undo anyway.
+ *
+ * @example
+ * ```ts
+ * const removals = convergeExtras(plan, state, observed, owned, conv);
+ * ```
+ */
+export function convergeExtras(plan: PlanData, state: LiveState, observed: ReadonlySet<string | null>, owned: Ownership, conv: Convergence): ExtraRemoval[] {
+  const removedNs = new Set(conv.remove.flatMap((o) => createdNamespace(o) ?? []));
+  const kept = endpointNamespaces(plan, owned).filter((ns) => observed.has(ns) && state.netns.has(ns) && !removedNs.has(ns));
+  const read: LiveState = { ...state, namespaces: new Map([...state.namespaces].filter(([ns]) => observed.has(ns) && (ns === null || !removedNs.has(ns)))) };
+  // (What an owned step the plan no longer has made is undone by that step, not here.)
+  const undoing = new Set(conv.remove.flatMap((o) => (o.undo === null ? [] : [JSON.stringify(o.undo)])));
+  return extraRemovals(plan, plan.ops.map((o) => o.fact), read, kept).filter((r) => !undoing.has(JSON.stringify(r.undo)));
 }

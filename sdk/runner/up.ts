@@ -11,12 +11,12 @@ import type { LiveState } from "../state/types.ts";
 import { applyOps, undoOps, type ApplyContext, type OpOutcome } from "./apply.ts";
 import { alreadyGone } from "./hints.ts";
 import { capabilities } from "./capabilities.ts";
-import { defaultExecutor, defaultStateDir, endpointNamespaces, noop, parseDuration, planFor, type Plannable } from "./context.ts";
-import { extraRemovals, type ExtraRemoval } from "./extras.ts";
+import { defaultExecutor, defaultStateDir, noop, parseDuration, planFor, type Plannable } from "./context.ts";
+import { convergeExtras, type ExtraRemoval } from "./extras.ts";
 import { converge, planHash } from "./converge.ts";
 import { down } from "./down.ts";
 import type { RunEvent } from "./events.ts";
-import { createdNamespace, openJournal, readOwnership } from "./journal.ts";
+import { openJournal, readOwnership } from "./journal.ts";
 import { forgetLab, inUse, otherLiveOwner, sameOwner, writeLabRecord } from "./registry.ts";
 import { currentProcess } from "../lib/process-identity.ts";
 import { lockLab } from "./lock.ts";
@@ -73,11 +73,7 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
     const conv = converge(data, state, owned, observed, { trustFiles });
     preflight(executor, await capabilities(executor), data, state, conv, owned);
     // What the lab owns but the plan does not have, in the namespaces that were read and stay.
-    const removedNs = new Set(conv.remove.flatMap((o) => createdNamespace(o) ?? []));
-    const kept = endpointNamespaces(data, owned).filter((ns) => observed.has(ns) && state.netns.has(ns) && !removedNs.has(ns));
-    // (What an owned step that the plan no longer has made is undone by that step, not here.)
-    const undoing = new Set(conv.remove.flatMap((o) => (o.undo === null ? [] : [JSON.stringify(o.undo)])));
-    const removals = extraRemovals(data, data.ops.map((o) => o.fact), { ...state, namespaces: new Map([...state.namespaces].filter(([ns]) => observed.has(ns) && !removedNs.has(ns ?? ""))) }, kept).filter((r) => !undoing.has(JSON.stringify(r.undo)));
+    const removals = convergeExtras(data, state, observed, owned, conv);
     emit({ type: "start", action: "up", lab: lab.name, total: conv.run.length + conv.remove.length + removals.length, inPlace: conv.inPlace.length });
     for (const op of conv.foundInPlace) emit({ type: "op-skip", id: op.id, summary: op.summary, reason: "exists already and is not underlay's: left alone" });
     const changed = conv.run.length + conv.remove.length + removals.length;

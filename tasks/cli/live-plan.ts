@@ -1,13 +1,12 @@
 /**
  * `terraform plan` for a lab: the plan's steps marked against the LIVE kernel — `+` to create,
  * `-` to remove (owned by the lab, gone from the plan), `~` to replace (an endpoint whose
- * interface differs is recreated as a whole), ` ` already in place. Computed by a dry-run `up`
- * (which reads the kernel and the lab's journal) — nothing is changed. Without root the live
+ * interface differs is recreated as a whole), ` ` already in place. Computed by the library's
+ * `changes()` (which reads the kernel and the lab's journal) — nothing is changed. Without root the live
  * state cannot be read: the plan is then compared with an empty machine, and says so.
  * @module
  */
-import { renderSteps, up, type Executor, type Plan, type Plannable, type TextStep } from "../../sdk/index.ts";
-import { readOwnership } from "../../sdk/runner/journal.ts";
+import { changes, renderSteps, type Executor, type Plan, type Plannable, type TextStep } from "../../sdk/index.ts";
 
 /** A plan compared with the live state. */
 export interface LivePlan {
@@ -38,16 +37,10 @@ export function staticPlan(lab: Plannable, note: string, plan: Plan = lab.plan()
   return { plan, steps: plan.ops.map((o) => ({ mark: "+", id: o.id, summary: o.summary })), live: false, note };
 }
 
-async function namespaces(executor: Executor): Promise<Set<string>> {
-  const r = await executor.run({ netns: null, argv: ["ip", "-json", "netns", "list"] });
-  const text = r.stdout.trim();
-  if (r.code !== 0 || text === "") return new Set();
-  return new Set((JSON.parse(text) as { name: string }[]).map((n) => n.name));
-}
-
 /**
- * Compares the lab's plan with the live state (root needed; otherwise {@link staticPlan}).
- * Throws what a dry-run `up` throws (`PREFLIGHT`, `UNSUPPORTED_KERNEL`, `INVALID_SPEC`).
+ * Compares the lab's plan with the live state (root needed; otherwise {@link staticPlan}): the
+ * library's {@link changes}, as marked lines. Throws what `up` would throw before changing
+ * anything (`PREFLIGHT`, `UNSUPPORTED_KERNEL`, `INVALID_SPEC`).
  *
  * @example
  * ```ts
@@ -60,34 +53,22 @@ export async function livePlan(lab: Plannable, options: { readonly executor: Exe
     lab.plan(); // validation errors first
     return staticPlan(lab, "not running as root, so the live state cannot be read: this plan compares against an empty machine — run as root (sudo) to see what would change");
   }
-  const notOurs = new Map<string, string>();
-  const r = await up(lab, {
-    dryRun: true,
-    deep: true,
-    executor: options.executor,
-    stateDir: options.stateDir,
-    handleSignals: false,
-    onEvent: (e) => {
-      if (e.type === "op-skip") notOurs.set(e.id, e.reason);
-    },
-  });
-  const data = r.plan.toJSON();
-  const toRun = new Set(r.ops.filter((o) => o.status === "skipped").map((o) => o.id));
-  const live = await namespaces(options.executor);
-  const replaced = new Set(data.ops.flatMap((o) => (o.kind === "netns-add" && toRun.has(o.id) && live.has(o.name) ? [o.name] : [])));
-  const planIds = new Set(data.ops.map((o) => o.id));
-  const removed: TextStep[] = readOwnership(options.stateDir, lab.name)
-    .ops.filter((e) => !planIds.has(e.op.id))
-    .map((e) => ({ mark: "-", id: e.op.id, summary: `${e.op.summary} (no longer in the plan)` }));
-  const steps = data.ops.map((o): TextStep => {
-    const reason = notOurs.get(o.id);
-    if (reason !== undefined) return { mark: " ", id: o.id, summary: `${o.summary} (${reason})` };
-    if (!toRun.has(o.id)) return { mark: " ", id: o.id, summary: o.summary };
+  const c = await changes(lab, options);
+  const run = new Set(c.run);
+  const found = new Set(c.foundInPlace);
+  const replaced = new Set(c.replace);
+  const removed: TextStep[] = [
+    ...c.remove.map((o): TextStep => ({ mark: "-", id: o.id, summary: `${o.summary} (no longer in the plan)` })),
+    ...c.extras.map((what): TextStep => ({ mark: "-", id: `extra:${what}`, summary: `remove ${what} (not in the plan)` })),
+  ];
+  const steps = c.plan.ops.map((o): TextStep => {
+    if (found.has(o)) return { mark: " ", id: o.id, summary: `${o.summary} (exists already and is not underlay's: left alone)` };
+    if (!run.has(o)) return { mark: " ", id: o.id, summary: o.summary };
     const ns = o.kind === "netns-add" ? o.name : o.scope;
     if (ns !== null && replaced.has(ns)) return { mark: "~", id: o.id, summary: o.kind === "netns-add" ? `${o.summary} (replaced: an interface inside differs from the plan)` : o.summary };
     return { mark: "+", id: o.id, summary: o.summary };
   });
-  return { plan: r.plan, steps: [...removed, ...steps], live: true, note: null };
+  return { plan: c.plan, steps: [...removed, ...steps], live: true, note: null };
 }
 
 /**
