@@ -38,7 +38,7 @@ export function uniqueName(prefix = "ut"): string {
 
 /** Names of all named network namespaces (`ip netns list`). */
 export function listNetns(): string[] {
-  const out = execFileSync("ip", ["-json", "netns", "list"], { encoding: "utf8" }).trim();
+  const out = execFileSync("ip", ["-json", "netns", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   if (out === "") return [];
   return (JSON.parse(out) as { name: string }[]).map((n) => n.name);
 }
