@@ -15,7 +15,9 @@
  *
  *   bun examples/two-host-l3.ts   (see --help)
  */
-import { lab, net, twoHostRoutes, type L3Host } from "../sdk/index.ts";
+import { lab, net } from "../sdk/index.ts";
+import { type L3Host } from "../sdk/route/index.ts";
+import { twoHostRoutes } from "../sdk/route/index.ts";
 import { runExample, type ExampleContext } from "./_run.ts";
 
 const ipnet_a = net.ipvlan("ipnet_a").parent("eth0").mode("l3").subnet("10.1.10.0/24");

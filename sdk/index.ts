@@ -3,6 +3,12 @@
  * network namespaces) from a few lines of TypeScript, applied with rollback and torn down
  * without a trace. Importing this module does no I/O and spawns nothing.
  *
+ * The root holds what a lab's author uses: the builders, the plan, the run verbs, the error and
+ * the executors to choose from. The rest has subpaths: `underlay/route` (ipvlan L3 route
+ * helpers), `underlay/ipam` (address management, leases), `underlay/state` (reading and comparing
+ * the kernel), `underlay/interop` (Docker, compose, CNI, Multus), `underlay/tasks` (the task
+ * runner).
+ *
  * @example
  * ```ts
  * import { net, lab } from "underlay";
@@ -11,33 +17,31 @@
  * ```
  * @module
  */
+// Builders.
 export { net, NetworkBuilder, type ModeOf, type SubnetOptions } from "./builder/network.ts";
 export { lab, labFromSpec, LabBuilder, type EndpointOptions } from "./builder/lab.ts";
-export { UnderlayError, invalidSpec, toError, type Issue, type StepFailure, type UnderlayErrorCode, type UnderlayErrorOptions } from "./errors.ts";
+export { RouteSet, type Route } from "./builder/route-set.ts";
 export type * from "./spec/types.ts";
-export type * from "./plan/types.ts";
+// The plan.
 export { Plan } from "./plan/plan.ts";
-export { compilePlan, type PlanOptions } from "./plan/planner.ts";
-export { toShell, shellQuote } from "./plan/render-shell.ts";
-export { toText, renderSteps, type ChangeMark, type TextStep } from "./plan/render-text.ts";
-export { toMermaid, toDot } from "./plan/graph.ts";
-export { PHASE } from "./plan/phases.ts";
-export { ownershipMark, endpointNetns, parseVlanParent, nameProblem } from "./spec/names.ts";
-export { validateLab } from "./spec/validate.ts";
-export type { ApplyOptions, BatchOutcome, Command, CommandRunner, Executor, ExecResult, StepBatch, StepError } from "./executor/types.ts";
+export type { PlanOptions } from "./plan/planner.ts";
+export type * from "./plan/types.ts";
+export type { SubnetInfo } from "./ipam/types.ts";
 export { iproute2, type IpCommand } from "./plan/iproute2.ts";
-export { localExecutor, localArgv, type LocalExecutorOptions } from "./executor/local.ts";
-export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
-export { iproute2Executor } from "./executor/iproute2/executor.ts";
-export { up, down, verify, check, status, runner, defaultStateDir, parseDuration, type Plannable } from "./runner/index.ts";
+// Running.
+export { up, down, verify, check, status, type Plannable } from "./runner/index.ts";
+export { changes, type Changes, type ChangesOptions } from "./runner/changes.ts";
+export { reap, type KeptLab, type ReapResult, type ScanOptions } from "./runner/gc.ts";
+export { capabilities, type Capabilities } from "./runner/capabilities.ts";
 export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./runner/options.ts";
 export type { RunEvent, EventListener } from "./runner/events.ts";
-export type { OpOutcome, Undoable } from "./runner/apply.ts";
-export { capabilities, type Capabilities, type LinkKind } from "./runner/capabilities.ts";
-export { expectedMatrix, type Probe } from "./runner/reachability.ts";
-export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
-export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";
-export { changes, type Changes, type ChangesOptions } from "./runner/changes.ts";
-export { reap, removeLabs, scanLabs, type KeptLab, type LabLeftovers, type LabScan, type MarkedLink, type ReapResult, type ScanOptions } from "./runner/gc.ts";
+export type { OpOutcome } from "./runner/apply.ts";
+export type { Probe } from "./runner/reachability.ts";
+// Errors.
+export { UnderlayError, type Issue, type StepFailure, type UnderlayErrorCode, type UnderlayErrorOptions } from "./errors.ts";
+// Executors.
+export type { ApplyOptions, BatchOutcome, Command, CommandRunner, DumpOptions, Executor, ExecResult, KernelCapabilities, KernelDump, LinkKind, StateReader, StepBatch, StepError } from "./executor/types.ts";
+export { localExecutor, type LocalExecutorOptions } from "./executor/local.ts";
+export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
+export { iproute2Executor } from "./executor/iproute2/executor.ts";
 export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";
-export { SubnetPool, allocateLab, openLeaseStore, leaseLab, leaseOwner, releaseLab, type LabAddressing, type LeaseStore, type LeaseStoreOptions, type Lease, type PoolOptions, type AddressClass } from "./ipam/index.ts";

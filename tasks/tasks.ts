@@ -12,7 +12,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { renderSteps, UnderlayError } from "../sdk/index.ts";
+import { UnderlayError } from "../sdk/index.ts";
+import { renderSteps } from "../sdk/plan/render-text.ts";
 import demo from "./demo-lab.ts";
 import { ensureDebianPackages, RUNTIME_PACKAGES } from "./setup/debian-packages.ts";
 import { defineTasks, type TaskContext } from "./task-runner/index.ts";

@@ -5,7 +5,8 @@
  * left alone and listed with the reason.
  * @module
  */
-import { removeLabs, scanLabs, UnderlayError, type LabScan } from "../../sdk/index.ts";
+import { UnderlayError } from "../../sdk/index.ts";
+import { removeLabs, scanLabs, type LabScan } from "../../sdk/runner/gc.ts";
 import { confirmOrYes } from "./confirm.ts";
 import { booleanOption, stringOption, type CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";

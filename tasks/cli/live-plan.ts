@@ -6,7 +6,8 @@
  * state cannot be read: the plan is then compared with an empty machine, and says so.
  * @module
  */
-import { changes, renderSteps, type Executor, type Plan, type Plannable, type TextStep } from "../../sdk/index.ts";
+import { changes, type Executor, type Plan, type Plannable } from "../../sdk/index.ts";
+import { renderSteps, type TextStep } from "../../sdk/plan/render-text.ts";
 
 /** A plan compared with the live state. */
 export interface LivePlan {

@@ -6,7 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { lab, nameProblem, UnderlayError, invalidSpec, type LabBuilder, type Plannable } from "../../sdk/index.ts";
+import { lab, UnderlayError, type LabBuilder, type Plannable } from "../../sdk/index.ts";
+import { nameProblem } from "../../sdk/spec/names.ts";
+import { invalidSpec } from "../../sdk/errors.ts";
 import { esExports, importUserModule } from "./ts-loader.ts";
 
 function isLab(value: unknown): value is Plannable {

@@ -5,7 +5,8 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { defaultStateDir, localExecutor, UnderlayError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { localExecutor, UnderlayError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { defaultStateDir } from "../../sdk/runner/state-dir.ts";
 import { COMMANDS, COMMON_OPTIONS, type OptionSpec } from "./commands.ts";
 import type { CliContext, Flags } from "./context.ts";
 import { EXIT, exitCodeOf } from "./exit-codes.ts";

@@ -4,7 +4,8 @@
  * and an NDJSON event stream with `--json`. `--verbose` adds every command run.
  * @module
  */
-import { shellQuote, type Command, type RunEvent } from "../../sdk/index.ts";
+import { type Command, type RunEvent } from "../../sdk/index.ts";
+import { shellQuote } from "../../sdk/plan/render-shell.ts";
 import type { TaskEvent } from "../task-runner/index.ts";
 import { firstLine, fmtMs } from "./format.ts";
 

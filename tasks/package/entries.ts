@@ -16,7 +16,8 @@
  * ```
  * @module
  */
-import { invalidSpec, type Issue } from "../../sdk/index.ts";
+import { type Issue } from "../../sdk/index.ts";
+import { invalidSpec } from "../../sdk/errors.ts";
 
 /** The folder the build writes, relative to the package root. */
 export const DIST = "dist";

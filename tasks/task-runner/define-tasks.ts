@@ -2,7 +2,7 @@
  * `defineTasks`: declares a project's tasks (a DAG with optional undo steps) for `underlay run`.
  * @module
  */
-import { invalidSpec } from "../../sdk/index.ts";
+import { invalidSpec } from "../../sdk/errors.ts";
 import { taskIssues } from "./graph.ts";
 import type { TaskDefinition, TaskSet } from "./types.ts";
 

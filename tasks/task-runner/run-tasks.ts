@@ -5,7 +5,8 @@
  * unless `keep`. After a successful run, applied labs stay up.
  * @module
  */
-import { up, UnderlayError, toError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { up, UnderlayError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { toError } from "../../sdk/errors.ts";
 import { trapSignals } from "../../sdk/runner/signals.ts";
 import { taskContext, type RunShared } from "./context.ts";
 import { executionOrder } from "./graph.ts";

@@ -3,7 +3,7 @@
  * when a task fails. An entry can be retired (a lab the task tore down itself).
  * @module
  */
-import { toError } from "../../sdk/index.ts";
+import { toError } from "../../sdk/errors.ts";
 import type { TaskEvent } from "./types.ts";
 
 /** A registered undo step. */

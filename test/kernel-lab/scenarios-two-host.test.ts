@@ -7,7 +7,9 @@
  * address of the container's Docker host eth interface."
  */
 import { describe, expect } from "vitest";
-import { lab, net, twoHostRoutes, type L3Host } from "../../sdk/index.ts";
+import { lab, net } from "../../sdk/index.ts";
+import { type L3Host } from "../../sdk/route/index.ts";
+import { twoHostRoutes } from "../../sdk/route/index.ts";
 import { kernelLabReady } from "../support/guest.ts";
 import { scenarioSuite } from "./scenario-kit.ts";
 

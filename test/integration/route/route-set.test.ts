@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { l3Routes, net, RouteSet } from "../../../sdk/index.ts";
+import { net, RouteSet } from "../../../sdk/index.ts";
+import { l3Routes } from "../../../sdk/route/index.ts";
 import { removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const name = uniqueName("ur");

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lab, labFromSpec, leaseLab, net, openLeaseStore, releaseLab, type UnderlayError } from "../../../sdk/index.ts";
+import { lab, labFromSpec, net, type UnderlayError } from "../../../sdk/index.ts";
+import { leaseLab, openLeaseStore, releaseLab } from "../../../sdk/ipam/index.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const prefix = uniqueName("ue");

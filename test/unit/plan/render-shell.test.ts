@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { iproute2, lab, net, toShell, type Op, type PlanData } from "../../../sdk/index.ts";
+import { iproute2, lab, net, type Op, type PlanData } from "../../../sdk/index.ts";
+import { toShell } from "../../../sdk/plan/render-shell.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "underlay-shell-"));
 const bin = join(dir, "bin");

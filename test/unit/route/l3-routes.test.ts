@@ -1,6 +1,8 @@
 /** Route helpers for ipvlan L3: data, argv, both directions, and clear errors for bad input. */
 import { describe, expect, it } from "vitest";
-import { hostAccessRoutes, iproute2, l3Routes, lab, net, routeArgv, twoHostRoutes, UnderlayError } from "../../../sdk/index.ts";
+import { iproute2, lab, net, UnderlayError } from "../../../sdk/index.ts";
+import { l3Routes } from "../../../sdk/route/index.ts";
+import { hostAccessRoutes, routeArgv, twoHostRoutes } from "../../../sdk/route/index.ts";
 
 const ipnet210 = net.ipvlan("ipnet210").mode("l3").subnet("192.168.214.0/24").subnet("10.1.214.0/24").subnet("2001:db8:abc6::/64");
 

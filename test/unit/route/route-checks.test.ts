@@ -4,7 +4,9 @@
  * file); addresses come out canonical.
  */
 import { describe, expect, it } from "vitest";
-import { iproute2, l3Routes, net, RouteSet, twoHostRoutes, type Issue, type L3Host, type Route } from "../../../sdk/index.ts";
+import { iproute2, net, RouteSet, type Issue, type Route } from "../../../sdk/index.ts";
+import { l3Routes, type L3Host } from "../../../sdk/route/index.ts";
+import { twoHostRoutes } from "../../../sdk/route/index.ts";
 import { thrown } from "../../support/errors.ts";
 
 function issuesOf(f: () => unknown): Issue[] {
