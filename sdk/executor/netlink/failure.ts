@@ -56,10 +56,10 @@ export function iproute2Message(strerror: string, kernelMessage?: string): strin
  * ```
  */
 export function netlinkError(failure: NetlinkFailure): UnderlayError {
-  const where = failure.netns === null ? "" : ` (in namespace ${failure.netns})`;
+  const where = failure.netns === null || failure.argv.includes(failure.netns) ? "" : ` (in namespace ${failure.netns})`;
   const typeAt = failure.argv.indexOf("type");
   const kind = typeAt === -1 ? undefined : failure.argv[typeAt + 1];
-  const unknownKind = kind !== undefined && failure.errnoName === "EOPNOTSUPP" && failure.argv[2] === "add";
+  const unknownKind = kind !== undefined && failure.errnoName === "EOPNOTSUPP" && failure.argv.join(" ").includes(" link add ");
   const hint = unknownKind ? ` — this kernel has no "${kind}" link kind (load its module or use a kernel built with it)` : "";
   return new UnderlayError(
     unknownKind ? "UNSUPPORTED_KERNEL" : "EXEC",
