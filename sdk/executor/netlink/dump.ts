@@ -15,7 +15,8 @@
 import { UnderlayError } from "../../errors.ts";
 import type { RawNamespace } from "../../state/types.ts";
 import { addrInfo } from "./addr-json.ts";
-import { AF, RTM } from "./constants.ts";
+import { AF, RTM, SIZE } from "./constants.ts";
+import type { MessageView } from "./decode.ts";
 import type { MessageWriter } from "./encode.ts";
 import { encodeDump } from "./encode-link.ts";
 import type { Libc } from "./libc.ts";
@@ -32,33 +33,70 @@ function dumpOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter, type: numbe
   return dump(libc, sock, w, seq, onMessage);
 }
 
-function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter): RawNamespace | null {
+/** Collects the messages of the four dumps and assembles the four `ip -json` answers (pure). */
+export interface DumpCollector {
+  /** An answer message of the link dump. */
+  link(bytes: Uint8Array, m: MessageView): void;
+  /** An answer message of the address dump. */
+  addr(bytes: Uint8Array, m: MessageView): void;
+  /** An answer message of a route dump (IPv4 or IPv6, by the message's family). */
+  route(bytes: Uint8Array, m: MessageView): void;
+  /** The answers, once every dump is read. */
+  result(): RawNamespace;
+}
+
+/**
+ * A collector for one namespace's dumps (links must come first: routes name their devices).
+ *
+ * @example
+ * ```ts
+ * const c = dumpCollector();
+ * for (const m of messages(bytes, n)) c.link(bytes, m);
+ * c.result().links;
+ * ```
+ */
+export function dumpCollector(): DumpCollector {
   const linkMsgs: LinkMessage[] = [];
-  let interrupted = dumpOnce(libc, sock, w, RTM.GETLINK, AF.UNSPEC, (bytes, m) => {
-    if (m.type === RTM.NEWLINK) linkMsgs.push(linkMessage(bytes, m));
-  });
-  const byIndex = new Map(linkMsgs.map((l) => [l.ifindex, l] as const));
-  const names = new Map(linkMsgs.map((l) => [l.ifindex, l.ifname] as const));
+  const names = new Map<number, string>();
   const addrInfos = new Map<number, Record<string, unknown>[]>();
-  interrupted = dumpOnce(libc, sock, w, RTM.GETADDR, AF.UNSPEC, (bytes, m) => {
-    if (m.type !== RTM.NEWADDR) return;
-    const { index, info } = addrInfo(bytes, m);
-    const list = addrInfos.get(index);
-    if (list === undefined) addrInfos.set(index, [info]);
-    else list.push(info);
-  }) || interrupted;
   const routes4: Record<string, unknown>[] = [];
   const routes6: Record<string, unknown>[] = [];
-  interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET, (bytes, m) => {
-    if (m.type === RTM.NEWROUTE && bytes[m.offset + 16] === AF.INET) routes4.push(routeJson(bytes, m, names));
-  }) || interrupted;
-  interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET6, (bytes, m) => {
-    if (m.type === RTM.NEWROUTE && bytes[m.offset + 16] === AF.INET6) routes6.push(routeJson(bytes, m, names));
-  }) || interrupted;
-  if (interrupted) return null;
-  const links = linkMsgs.map((l) => linkJson(l, byIndex));
-  const addrs = linkMsgs.map((l, i) => ({ ...(links[i] as Record<string, unknown>), addr_info: addrInfos.get(l.ifindex) ?? [] }));
-  return { links, addrs, routes4, routes6 };
+  return {
+    link(bytes, m) {
+      if (m.type !== RTM.NEWLINK) return;
+      const l = linkMessage(bytes, m);
+      linkMsgs.push(l);
+      names.set(l.ifindex, l.ifname);
+    },
+    addr(bytes, m) {
+      if (m.type !== RTM.NEWADDR) return;
+      const { index, info } = addrInfo(bytes, m);
+      const list = addrInfos.get(index);
+      if (list === undefined) addrInfos.set(index, [info]);
+      else list.push(info);
+    },
+    route(bytes, m) {
+      if (m.type !== RTM.NEWROUTE) return;
+      const family = bytes[m.offset + SIZE.NLMSGHDR];
+      if (family === AF.INET) routes4.push(routeJson(bytes, m, names));
+      else if (family === AF.INET6) routes6.push(routeJson(bytes, m, names));
+    },
+    result() {
+      const byIndex = new Map(linkMsgs.map((l) => [l.ifindex, l] as const));
+      const links = linkMsgs.map((l) => linkJson(l, byIndex));
+      const addrs = linkMsgs.map((l, i) => ({ ...(links[i] as Record<string, unknown>), addr_info: addrInfos.get(l.ifindex) ?? [] }));
+      return { links, addrs, routes4, routes6 };
+    },
+  };
+}
+
+function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter): RawNamespace | null {
+  const c = dumpCollector();
+  let interrupted = dumpOnce(libc, sock, w, RTM.GETLINK, AF.UNSPEC, c.link);
+  interrupted = dumpOnce(libc, sock, w, RTM.GETADDR, AF.UNSPEC, c.addr) || interrupted;
+  interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET, c.route) || interrupted;
+  interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET6, c.route) || interrupted;
+  return interrupted ? null : c.result();
 }
 
 /**

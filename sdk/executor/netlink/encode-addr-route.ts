@@ -42,7 +42,7 @@ export function encodeAddr(w: MessageWriter, seq: number, r: AddrChange, index: 
   putIfaddrmsg(w, { family: ip.family === 4 ? AF.INET : AF.INET6, prefixlen: ip.prefixlen, flags, scope: loopback ? RT.SCOPE_HOST : 0, index });
   putBytes(w, IFA.LOCAL, ip.bytes);
   putBytes(w, IFA.ADDRESS, ip.bytes);
-  if (flags !== 0) putU32(w, IFA.FLAGS, flags);
+  if (flags > 0xff) putU32(w, IFA.FLAGS, flags); // iproute2 uses IFA_FLAGS only for flags beyond the header's byte
   endMessage(w, m);
 }
 
@@ -80,9 +80,10 @@ export function encodeRoute(w: MessageWriter, seq: number, r: RouteChange, index
     type: del ? 0 : RT.TYPE_UNICAST,
   });
   if (dst !== null) putBytes(w, RTA.DST, dst.bytes);
+  else if (family === 6) putBytes(w, RTA.DST, new Uint8Array(16)); // as `ip -6 route … default` sends it
   if (via !== null) putBytes(w, RTA.GATEWAY, via.bytes);
-  if (r.metric !== undefined) putU32(w, RTA.PRIORITY, r.metric);
-  if (index !== undefined) putU32(w, RTA.OIF, index);
   if (table >= 256) putU32(w, RTA.TABLE, table);
+  if (r.metric !== undefined) putU32(w, RTA.PRIORITY, r.metric);
+  if (index !== undefined) putU32(w, RTA.OIF, index); // iproute2 adds the device last
   endMessage(w, m);
 }

@@ -53,10 +53,11 @@ function putAttrs(w: MessageWriter, r: LinkAttrsSpec, withAlias: boolean): void 
 export function encodeLinkAdd(w: MessageWriter, seq: number, r: LinkAdd, res: LinkResolved): void {
   const m = beginMessage(w, RTM.NEWLINK, REQ_ACK | NLM_F.CREATE | NLM_F.EXCL, seq);
   putIfinfomsg(w, { family: AF.UNSPEC, index: r.index ?? 0, ...upFlags(r) });
-  putString(w, IFLA.IFNAME, r.name);
-  if (res.parentIndex !== undefined) putU32(w, IFLA.LINK, res.parentIndex);
+  // iproute2's order: options as parsed (netns, address, mtu), then IFLA_LINK, IFLA_IFNAME, IFLA_LINKINFO.
   if (res.targetFd !== undefined) putU32(w, IFLA.NET_NS_FD, res.targetFd);
   putAttrs(w, r, false);
+  if (res.parentIndex !== undefined) putU32(w, IFLA.LINK, res.parentIndex);
+  putString(w, IFLA.IFNAME, r.name);
   const info = beginNest(w, IFLA.LINKINFO);
   putStringRaw(w, IFLA_INFO.KIND, r.kind);
   switch (r.kind) {

@@ -118,9 +118,10 @@ export function requestArgv(r: NetlinkRequest, netns: string | null): string[] {
     case "linkAdd": {
       const out = [...ip, "link", "add", r.name];
       if (r.targetNetns !== undefined) out.push("netns", r.targetNetns);
+      out.push(...attrArgv(r));
       if ("parent" in r) out.push("link", dev(r.parent));
       if (r.index !== undefined) out.push("index", String(r.index));
-      out.push(...attrArgv(r), "type", r.kind);
+      out.push("type", r.kind);
       if (r.kind === "macvlan" && r.mode !== undefined) out.push("mode", r.mode);
       if (r.kind === "ipvlan") {
         if (r.mode !== undefined) out.push("mode", r.mode);
@@ -149,9 +150,9 @@ export function requestArgv(r: NetlinkRequest, netns: string | null): string[] {
       const verb = r.op === "routeAdd" ? "add" : r.op === "routeReplace" ? "replace" : "del";
       const out = [...ip, ...(r.family === 6 && r.dst === "default" ? ["-6"] : []), "route", verb, r.dst];
       if (r.via !== undefined) out.push("via", r.via);
-      if (r.dev !== undefined) out.push("dev", dev(r.dev));
       if (r.table !== undefined) out.push("table", String(r.table));
       if (r.metric !== undefined) out.push("metric", String(r.metric));
+      if (r.dev !== undefined) out.push("dev", dev(r.dev));
       return out;
     }
   }
