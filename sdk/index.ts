@@ -36,4 +36,5 @@ export { expectedMatrix, type Probe } from "./runner/reachability.ts";
 export { hostAccessRoutes, l3Routes, routeArgv, RouteSet, twoHostRoutes, type L3Host, type Route, type RouteOptions } from "./route/index.ts";
 export { readOwnership, journalPath, stepSignature, type Ownership, type OwnedStep, type JournalRecord } from "./runner/journal.ts";
 export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";
+export { openNetlink, netlinkAvailable, netlinkFailureOf, batchOutput, detectRuntime, type Netlink, type NetlinkOptions, type NetlinkFailure, type NetlinkRequest, type LinkAdd, type LinkSet, type LinkDel, type AddrChange, type RouteChange, type ForeignThread } from "./executor/netlink/index.ts";
 export { SubnetPool, allocateLab, openLeaseStore, leaseLab, leaseOwner, releaseLab, type LabAddressing, type LeaseStore, type LeaseStoreOptions, type Lease, type PoolOptions, type AddressClass } from "./ipam/index.ts";

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { netlinkAvailable, openNetlink } from "underlay/netlink";
+ * import { netlinkAvailable, openNetlink } from "underlay";
  * const a = await netlinkAvailable();
  * if (a.available) { const nl = await openNetlink(); nl.netnsAdd("demo"); nl.netnsDel("demo"); nl.close(); }
  * ```
