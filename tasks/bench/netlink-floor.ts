@@ -5,8 +5,10 @@
  * a quiet CPU: `floor -t 1 up N` / `down N` (one thread, each request acknowledged on its own),
  * `floor -t 1 -b` (the same, pipelined), and `tasks/bench/netlink/endpoints.ts` under Bun and under
  * Deno (the same endpoints through this library: pipelined per endpoint). Each reports the time
- * inside its own process (no process start). Prints ms per endpoint (min / median) and the
- * median ratios against the floor; writes `bench-results/netlink-floor.json`.
+ * inside its own process (no process start), and the on-CPU and run-queue time of its working
+ * thread (`/proc/thread-self/schedstat`, as floor.c reports it), which a busy shared machine
+ * disturbs far less than wall time. Prints ms per endpoint (min / median) and the median ratios
+ * against the floor; writes `bench-results/netlink-floor.json`.
  *
  * Usage (as root): `node --import tsx tasks/bench/netlink-floor.ts [--n 10,100,500] [--reps 5] [--floor path/to/floor.c]`
  * (or `UNDERLAY_FLOOR_C=path/to/floor.c`; default: `../shared/perf/floor.c` beside the repository).
@@ -26,7 +28,7 @@ const reps = Number(values.reps);
 const floorSource = values.floor ?? process.env["UNDERLAY_FLOOR_C"] ?? resolve(root, "../shared/perf/floor.c");
 
 type Method = "floor" | "floor -b" | "bun" | "deno";
-interface Run { readonly method: Method; readonly n: number; readonly upMs: number; readonly downMs: number; readonly threads?: number }
+interface Run { readonly method: Method; readonly n: number; readonly upMs: number; readonly downMs: number; readonly upCpuMs: number; readonly upWaitMs: number; readonly threads?: number }
 
 function run(program: string, args: readonly string[]): string {
   const r = spawnSync(program, args, { cwd: root, encoding: "utf8" });
@@ -54,9 +56,11 @@ function floorRun(bin: string, n: number, batched: boolean): Run {
   const opts = ["-P", prefix, "-t", "1", "-q", ...(batched ? ["-b"] : [])];
   run(bin, ["-P", prefix, "host-up"]);
   try {
-    const up = /total_ms=([\d.]+)/.exec(run(bin, [...opts, "up", String(n)]));
+    const upOut = run(bin, [...opts, "up", String(n)]);
+    const up = /total_ms=([\d.]+)/.exec(upOut);
+    const cpu = /on-cpu ms_per_ep=([\d.]+) runqueue-wait ms_per_ep=([\d.]+)/.exec(upOut);
     const down = /total_ms=([\d.]+)/.exec(run(bin, [...opts, "down", String(n)]));
-    return { method: batched ? "floor -b" : "floor", n, upMs: Number(up?.[1]), downMs: Number(down?.[1]) };
+    return { method: batched ? "floor -b" : "floor", n, upMs: Number(up?.[1]), downMs: Number(down?.[1]), upCpuMs: Number(cpu?.[1]) * n, upWaitMs: Number(cpu?.[2]) * n };
   } finally {
     run(bin, ["-P", prefix, "host-down"]);
   }
@@ -66,8 +70,8 @@ function libraryRun(runtime: "bun" | "deno", n: number): Run {
   const worker = join(root, "tasks/bench/netlink/endpoints.ts");
   const prefix = `nb${process.pid % 10000}`;
   const out = runtime === "bun" ? run(join(root, "node_modules/.bin/bun"), [worker, prefix, String(n)]) : run(join(root, "node_modules/.bin/deno"), ["run", "-A", worker, prefix, String(n)]);
-  const r = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { upMs: number; downMs: number; threads: number };
-  return { method: runtime, n, upMs: r.upMs, downMs: r.downMs, threads: r.threads };
+  const r = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { upMs: number; downMs: number; threads: number; upCpuMs: number; upWaitMs: number };
+  return { method: runtime, n, upMs: r.upMs, downMs: r.downMs, upCpuMs: r.upCpuMs, upWaitMs: r.upWaitMs, threads: r.threads };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -86,7 +90,7 @@ try {
         await settleCpu({ maxMs: 10_000 });
         const r = method === "floor" || method === "floor -b" ? floorRun(bin as string, n, method === "floor -b") : libraryRun(method, n);
         runs.push(r);
-        console.log(`  ${method.padEnd(8)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${(r.upMs / n).toFixed(3)} ms/ep, down ${(r.downMs / n).toFixed(3)} ms/ep${r.threads ? `, ${r.threads} foreign threads` : ""}`);
+        console.log(`  ${method.padEnd(8)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${(r.upMs / n).toFixed(3)} ms/ep (on-CPU ${(r.upCpuMs / n).toFixed(3)}, run-queue wait ${(r.upWaitMs / n).toFixed(3)}), down ${(r.downMs / n).toFixed(3)} ms/ep${r.threads ? `, ${r.threads} foreign threads` : ""}`);
       }
     }
   }
@@ -96,19 +100,22 @@ try {
 
 const rows: Record<string, unknown>[] = [];
 console.log("\nms per endpoint (min / median over repetitions), ratios of medians against `floor -t 1`:");
-console.log("| method | N | up min | up median | down min | down median | up × floor | down × floor |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("| method | N | up min | up median | down min | down median | up × floor | down × floor | up on-CPU median | on-CPU × floor |");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const n of ns) {
-  const of = (m: Method, k: "upMs" | "downMs"): number[] => runs.filter((r) => r.method === m && r.n === n).map((r) => r[k] / n);
+  const of = (m: Method, k: "upMs" | "downMs" | "upCpuMs"): number[] => runs.filter((r) => r.method === m && r.n === n).map((r) => r[k] / n);
   const floorUp = bin === null ? NaN : median(of("floor", "upMs"));
   const floorDown = bin === null ? NaN : median(of("floor", "downMs"));
+  const floorCpu = bin === null ? NaN : median(of("floor", "upCpuMs"));
   for (const m of methods) {
     const up = of(m, "upMs");
     const down = of(m, "downMs");
-    const row = { method: m, n, upMin: Math.min(...up), upMedian: median(up), downMin: Math.min(...down), downMedian: median(down), upRatio: median(up) / floorUp, downRatio: median(down) / floorDown };
+    const cpu = of(m, "upCpuMs");
+    const row = { method: m, n, upMin: Math.min(...up), upMedian: median(up), downMin: Math.min(...down), downMedian: median(down), upRatio: median(up) / floorUp, downRatio: median(down) / floorDown, upCpuMedian: median(cpu), upCpuRatio: median(cpu) / floorCpu };
     rows.push(row);
     const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "–");
-    console.log(`| ${m} | ${n} | ${f(row.upMin)} | ${f(row.upMedian)} | ${f(row.downMin)} | ${f(row.downMedian)} | ${Number.isFinite(row.upRatio) ? `${row.upRatio.toFixed(2)}×` : "–"} | ${Number.isFinite(row.downRatio) ? `${row.downRatio.toFixed(2)}×` : "–"} |`);
+    const x = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : "–");
+    console.log(`| ${m} | ${n} | ${f(row.upMin)} | ${f(row.upMedian)} | ${f(row.downMin)} | ${f(row.downMedian)} | ${x(row.upRatio)} | ${x(row.downRatio)} | ${f(row.upCpuMedian)} | ${x(row.upCpuRatio)} |`);
   }
 }
 mkdirSync(join(root, "bench-results"), { recursive: true });

@@ -182,9 +182,9 @@ export function dump(libc: Libc, sock: NetlinkSocket, w: MessageWriter, seq: num
       at += (len + 3) & ~3;
       if (m.seq !== seq) continue;
       if ((m.flags & NLM_F.DUMP_INTR) !== 0) interrupted = true;
-      if (m.type === NLMSG.DONE) return interrupted;
-      if (m.type === NLMSG.ERROR) {
-        const e = parseError(recvBuf, m);
+      if (m.type === NLMSG.DONE || m.type === NLMSG.ERROR) {
+        // DONE carries the dump's status (0, or a negative errno when it failed midway).
+        const e = m.type === NLMSG.ERROR ? parseError(recvBuf, m) : { error: m.length >= SIZE.NLMSGHDR + 4 ? recvView.getInt32(m.offset + SIZE.NLMSGHDR, HOST_LE) : 0, message: undefined };
         if (e.error === 0) return interrupted;
         const errno = -e.error;
         throw new UnderlayError("EXEC", `netlink: dump refused: ${e.message ?? libc.strerror(errno)} [${libc.errnoName(errno)} ${errno}]`, { details: { errno, errnoName: libc.errnoName(errno) } });

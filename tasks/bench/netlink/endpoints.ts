@@ -3,11 +3,19 @@
  * deleted exactly the way the raw-netlink floor (`floor.c`) makes them — a named namespace, a
  * macvlan `eth0` created from the host namespace straight into it (parent bridge `par0`, asked
  * for ifindex 2, a fixed MAC), `lo` up, an IPv4 /16, `eth0` up, a default route — and deleted by
- * `umount2` + `unlink`. Prints one JSON line: `{ runtime, n, upMs, downMs, threads }`.
+ * `umount2` + `unlink`. Prints one JSON line: `{ runtime, n, upMs, downMs, threads, upCpuMs, upWaitMs, downCpuMs }` (the
+ * last three: on-CPU and run-queue time of the JS thread, the way floor.c reports its thread's).
  *
  * Usage: `bun tasks/bench/netlink/endpoints.ts <prefix> <n>` (or `deno run -A …`); as root.
  */
+import { readFileSync } from "node:fs";
 import { openNetlink } from "../../../sdk/executor/netlink/netlink.ts";
+
+/** On-CPU and run-queue nanoseconds of the calling thread (`/proc/thread-self/schedstat`), as floor.c reads them. */
+function schedstat(): [number, number] {
+  const [cpu, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").trim().split(/\s+/).map(Number);
+  return [cpu ?? 0, wait ?? 0];
+}
 
 const g = globalThis as { Deno?: { args: string[] } };
 const [prefix, nText] = g.Deno?.args ?? process.argv.slice(2);
@@ -24,6 +32,7 @@ try {
   nl.linkSet({ netns: host, dev: "lo", up: true });
   const parent = nl.linkIndex(host, "par0");
 
+  const s0 = schedstat();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const e = names[i] as string;
@@ -38,9 +47,15 @@ try {
     nl.release(e);
   }
   const t1 = performance.now();
+  const s1 = schedstat();
   for (const e of names) nl.netnsDel(e);
   const t2 = performance.now();
-  console.log(JSON.stringify({ runtime: nl.runtime, n, upMs: t1 - t0, downMs: t2 - t1, threads: nl.foreignThreads().length }));
+  const s2 = schedstat();
+  const ms = (a: number, b: number): number => (b - a) / 1e6;
+  console.log(JSON.stringify({
+    runtime: nl.runtime, n, upMs: t1 - t0, downMs: t2 - t1, threads: nl.foreignThreads().length,
+    upCpuMs: ms(s0[0], s1[0]), upWaitMs: ms(s0[1], s1[1]), downCpuMs: ms(s1[0], s2[0]),
+  }));
 } finally {
   for (const e of nl.netnsList().filter((x) => x.startsWith(`${prefix}-`))) nl.netnsDel(e);
   nl.close();

@@ -3,7 +3,8 @@
  * device, parent, namespace or route, an MTU too large, a gateway off every connected network,
  * a link kind this kernel lacks, an existing or missing namespace), the netlink layer — under
  * Bun and Deno — reports exactly the line `ip` prints for the same command (run by the test), the
- * errno's name and number, and the runner's hints (`hintFor`, `alreadyGone`) read both the same.
+ * errno's name and number, and the runner's hints (`hintFor`, `alreadyGone`) read both the same;
+ * in a pipelined batch the failing request is the one named, and the others are applied.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { alreadyGone, hintFor } from "../../../../sdk/runner/hints.ts";
@@ -25,7 +26,7 @@ describe.runIf(requireRoot("netlink errors on the real kernel"))("netlink errors
   it.each(ffiRuntimes)("under %s: the same words as ip for the same failure", async (runtime) => {
     const p = uniqueName("ne");
     prefixes.push(p);
-    const r = await drive<{ cases: Case[]; threads: unknown[] }>(runtime, "errors", [p]);
+    const r = await drive<{ cases: Case[]; pipelined: (string | null)[]; after: string[]; threads: unknown[] }>(runtime, "errors", [p]);
     // Replay each command with ip in the same state: rebuild the sandbox the driver used.
     ip("netns", "add", `${p}-h`);
     try {
@@ -44,6 +45,9 @@ describe.runIf(requireRoot("netlink errors on the real kernel"))("netlink errors
     expect(byWhat.get("delete a missing link")).toMatchObject({ stderr: 'Cannot find device "nosuch"', errnoName: "ENODEV" });
     expect(byWhat.get("ipvlan on this kernel")).toMatchObject({ code: "UNSUPPORTED_KERNEL", stderr: "Error: Unknown device type.", errnoName: "EOPNOTSUPP" });
     expect(byWhat.get("an address already there")?.message).toMatch(/^ip -n \S+ addr add 10\.5\.0\.1\/24 dev p0: Error: ipv4: Address already assigned\. \[EEXIST 17\]$/);
+    // Pipelined: each answer matched to its request by seq; the failing one does not stop the rest.
+    expect(r.pipelined).toEqual([null, "Error: ipv4: Address already assigned.", null]);
+    expect(r.after?.filter((a) => a.startsWith("10.5."))).toEqual(["10.5.0.1", "10.5.1.1", "10.5.2.1"]);
     expect(r.threads).toEqual([]);
   });
 });

@@ -25,6 +25,13 @@ export const errors: Scenario = (nl, [p]) => {
     { what: "a namespace that exists", ip: ["netns", "add", h], got: caught(() => nl.netnsAdd(h)) },
     { what: "deleting a namespace that does not exist", ip: ["netns", "del", `${p}-none`], got: caught(() => nl.netnsDel(`${p}-none`)) },
   ];
+  // A pipelined batch whose middle request fails: the others are applied, the failure is the middle one's.
+  const pipelined = nl.send(h, [
+    { op: "addrAdd", dev: "p0", cidr: "10.5.1.1/24" },
+    { op: "addrAdd", dev: "p0", cidr: "10.5.0.1/24" },
+    { op: "addrAdd", dev: "p0", cidr: "10.5.2.1/24" },
+  ]).map((f) => f?.stderr ?? null);
+  const after = (nl.dump(h).addrs as { ifname: string; addr_info: { local: string }[] }[]).find((l) => l.ifname === "p0")?.addr_info.map((a) => a.local);
   removeAll(nl, p as string);
-  return { cases, threads: nl.foreignThreads() };
+  return { cases, pipelined, after, threads: nl.foreignThreads() };
 };
