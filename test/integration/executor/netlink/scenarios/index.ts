@@ -5,5 +5,6 @@ import { dump } from "./dump.ts";
 import { errors } from "./errors.ts";
 import { cleanup, links } from "./links.ts";
 import { cycles, netnsAdd } from "./netns.ts";
+import { threadCheck } from "./thread-check.ts";
 
-export const SCENARIOS: Readonly<Record<string, Scenario>> = { links, cleanup, "addr-route": addrRoute, "netns-add": netnsAdd, cycles, dump, errors };
+export const SCENARIOS: Readonly<Record<string, Scenario>> = { links, cleanup, "addr-route": addrRoute, "netns-add": netnsAdd, cycles, dump, errors, "thread-check": threadCheck };
