@@ -14,7 +14,8 @@
  */
 import { AF, IFA, IFA_F, NLM_F, RT, RTA, RTM } from "./constants.ts";
 import { parseIp, type IpBytes } from "./addresses.ts";
-import { beginMessage, endMessage, putBytes, putIfaddrmsg, putRtmsg, putU32, type MessageWriter } from "./encode.ts";
+import { beginMessage, endMessage, putBytes, putU32, type MessageWriter } from "./encode.ts";
+import { putIfaddrmsg, putRtmsg } from "./encode-headers.ts";
 import type { AddrChange, RouteChange } from "./requests.ts";
 
 const RT_SCOPE_NOWHERE = 255;
@@ -46,7 +47,14 @@ export function encodeAddr(w: MessageWriter, seq: number, r: AddrChange, index: 
   endMessage(w, m);
 }
 
-/** The family of a route request: from `dst`, else `via`, else `family`, else IPv4 (as iproute2). */
+/**
+ * The family of a route request: from `dst`, else `via`, else `family`, else IPv4 (as iproute2).
+ *
+ * @example
+ * ```ts
+ * routeFamily({ op: "routeAdd", dst: "default", via: "fd00::1" }); // 6
+ * ```
+ */
 export function routeFamily(r: RouteChange): 4 | 6 {
   if (r.dst !== "default") return must(r.dst).family;
   if (r.via !== undefined) return must(r.via).family;

@@ -12,7 +12,8 @@
  */
 import { AF, IFF_UP, IFLA, IFLA_INFO, IPVLAN, MACVLAN, NLM_F, RTEXT_FILTER, RTM, VETH_INFO_PEER, VLAN } from "./constants.ts";
 import { parseMac } from "./addresses.ts";
-import { beginMessage, beginNest, endMessage, endNest, putBytes, putIfaddrmsg, putIfinfomsg, putRtmsg, putString, putStringRaw, putU16, putU16be, putU32, type MessageWriter } from "./encode.ts";
+import { beginMessage, beginNest, endMessage, endNest, putBytes, putString, putStringRaw, putU16, putU16be, putU32, type MessageWriter } from "./encode.ts";
+import { putIfaddrmsg, putIfinfomsg, putRtmsg } from "./encode-headers.ts";
 import type { LinkAdd, LinkAttrsSpec, LinkDel, LinkSet } from "./requests.ts";
 
 /** Values the caller resolved before encoding a link request. */

@@ -17,7 +17,14 @@
  */
 import { SIZE } from "./constants.ts";
 
-/** True on little-endian hosts (netlink integers are in host order). */
+/**
+ * True on little-endian hosts (netlink integers are in host order).
+ *
+ * @example
+ * ```ts
+ * new DataView(bytes.buffer).getUint32(0, HOST_LE); // nlmsg_len
+ * ```
+ */
 export const HOST_LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A growable byte buffer that messages are written into; reset `length` to 0 to reuse it. */
@@ -43,12 +50,20 @@ export function messageWriter(size = 16384): MessageWriter {
   return { bytes, view: new DataView(bytes.buffer), length: 0 };
 }
 
-/** Rounds up to the 4-byte netlink alignment. */
+/**
+ * Rounds up to the 4-byte netlink alignment.
+ *
+ * @example
+ * ```ts
+ * align4(9); // 12
+ * ```
+ */
 export function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
-function reserve(w: MessageWriter, n: number): number {
+/** Reserves `n` zeroed bytes at the end (growing the buffer); returns their offset. Internal to the writers. */
+export function _reserve(w: MessageWriter, n: number): number {
   const at = w.length;
   const end = at + n;
   if (end > w.bytes.length) {
@@ -73,7 +88,7 @@ function reserve(w: MessageWriter, n: number): number {
  */
 export function beginMessage(w: MessageWriter, type: number, flags: number, seq: number): number {
   w.length = align4(w.length);
-  const at = reserve(w, SIZE.NLMSGHDR);
+  const at = _reserve(w, SIZE.NLMSGHDR);
   w.view.setUint16(at + 4, type, HOST_LE);
   w.view.setUint16(at + 6, flags, HOST_LE);
   w.view.setUint32(at + 8, seq >>> 0, HOST_LE);
@@ -92,96 +107,9 @@ export function endMessage(w: MessageWriter, at: number): void {
   w.view.setUint32(at, w.length - at, HOST_LE);
 }
 
-/** Fields of `struct ifinfomsg` (all default to 0; `family` to `AF_UNSPEC`). */
-export interface Ifinfomsg {
-  readonly family?: number;
-  readonly type?: number;
-  readonly index?: number;
-  readonly flags?: number;
-  readonly change?: number;
-}
-
-/**
- * Writes a `struct ifinfomsg` (16 bytes).
- *
- * @example
- * ```ts
- * putIfinfomsg(w, { index: 2, flags: IFF_UP, change: IFF_UP });
- * ```
- */
-export function putIfinfomsg(w: MessageWriter, h: Ifinfomsg): void {
-  const at = reserve(w, SIZE.IFINFOMSG);
-  w.bytes[at] = h.family ?? 0;
-  w.view.setUint16(at + 2, h.type ?? 0, HOST_LE);
-  w.view.setInt32(at + 4, h.index ?? 0, HOST_LE);
-  w.view.setUint32(at + 8, (h.flags ?? 0) >>> 0, HOST_LE);
-  w.view.setUint32(at + 12, (h.change ?? 0) >>> 0, HOST_LE);
-}
-
-/** Fields of `struct ifaddrmsg`. */
-export interface Ifaddrmsg {
-  readonly family: number;
-  readonly prefixlen: number;
-  readonly flags?: number;
-  readonly scope?: number;
-  readonly index: number;
-}
-
-/**
- * Writes a `struct ifaddrmsg` (8 bytes).
- *
- * @example
- * ```ts
- * putIfaddrmsg(w, { family: AF.INET, prefixlen: 24, index: 2 });
- * ```
- */
-export function putIfaddrmsg(w: MessageWriter, h: Ifaddrmsg): void {
-  const at = reserve(w, SIZE.IFADDRMSG);
-  w.bytes[at] = h.family;
-  w.bytes[at + 1] = h.prefixlen;
-  w.bytes[at + 2] = (h.flags ?? 0) & 0xff;
-  w.bytes[at + 3] = h.scope ?? 0;
-  w.view.setUint32(at + 4, h.index >>> 0, HOST_LE);
-}
-
-/** Fields of `struct rtmsg`. */
-export interface Rtmsg {
-  readonly family: number;
-  readonly dstLen?: number;
-  readonly srcLen?: number;
-  readonly tos?: number;
-  readonly table?: number;
-  readonly protocol?: number;
-  readonly scope?: number;
-  readonly type?: number;
-  readonly flags?: number;
-}
-
-/**
- * Writes a `struct rtmsg` (12 bytes).
- *
- * @example
- * ```ts
- * putRtmsg(w, { family: AF.INET, table: RT.TABLE_MAIN, protocol: RT.PROT_BOOT, type: RT.TYPE_UNICAST });
- * ```
- */
-export function putRtmsg(w: MessageWriter, h: Rtmsg): void {
-  const at = reserve(w, SIZE.RTMSG);
-  const b = w.bytes;
-  b[at] = h.family;
-  b[at + 1] = h.dstLen ?? 0;
-  b[at + 2] = h.srcLen ?? 0;
-  b[at + 3] = h.tos ?? 0;
-  b[at + 4] = h.table ?? 0;
-  b[at + 5] = h.protocol ?? 0;
-  b[at + 6] = h.scope ?? 0;
-  b[at + 7] = h.type ?? 0;
-  w.view.setUint32(at + 8, (h.flags ?? 0) >>> 0, HOST_LE);
-}
-
 function attrHeader(w: MessageWriter, type: number, payload: number): number {
   w.length = align4(w.length);
-  const at = reserve(w, SIZE.RTATTR + payload);
+  const at = _reserve(w, SIZE.RTATTR + payload);
   w.view.setUint16(at, SIZE.RTATTR + payload, HOST_LE);
   w.view.setUint16(at + 2, type, HOST_LE);
   return at + SIZE.RTATTR;
@@ -189,7 +117,7 @@ function attrHeader(w: MessageWriter, type: number, payload: number): number {
 
 function pad(w: MessageWriter): void {
   const aligned = align4(w.length);
-  if (aligned !== w.length) reserve(w, aligned - w.length);
+  if (aligned !== w.length) _reserve(w, aligned - w.length);
 }
 
 /**

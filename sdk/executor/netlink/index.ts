@@ -22,7 +22,7 @@ export { detectRuntime, type Runtime } from "./runtime.ts";
 export { loadLibc, type Libc, type LibcResult } from "./libc.ts";
 export { iproute2Message, netlinkError, netlinkFailureOf, type NetlinkFailure } from "./failure.ts";
 export { requestArgv, type AddrChange, type Device, type IpvlanFlag, type IpvlanMode, type LinkAdd, type LinkAttrsSpec, type LinkDel, type LinkKindSpec, type LinkSet, type MacvlanMode, type NetlinkRequest, type RouteChange } from "./requests.ts";
-export type { ForeignThread } from "./netns.ts";
+export type { ForeignThread } from "./threads.ts";
 
 /**
  * Whether the netlink layer can run here, and if not, why.

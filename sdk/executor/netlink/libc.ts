@@ -49,7 +49,14 @@ export type LibcResult =
   | { readonly available: true; readonly runtime: "bun" | "deno"; readonly libc: Libc }
   | { readonly available: false; readonly runtime: Runtime; readonly reason: string };
 
-/** The C library loaded by name (glibc's soname; musl provides it as a compatibility name too). */
+/**
+ * The C library loaded by name (glibc's soname).
+ *
+ * @example
+ * ```ts
+ * bunLibc(LIBC_NAME);
+ * ```
+ */
 export const LIBC_NAME = "libc.so.6";
 
 let cached: Promise<LibcResult> | undefined;

@@ -5,8 +5,8 @@
  * namespace's fd and an rtnetlink socket opened inside, `setns` back in a `finally` — and only
  * then, from home, the bind mount of that fd onto the file. Delete = `umount2(MNT_DETACH)` +
  * `unlink`. Every window in which the thread sits in another namespace is synchronous and a
- * few system calls long ({@link inNamespace}); {@link foreignThreads} lists threads of this
- * process whose namespace differs from home (a JIT or pool thread born inside a window).
+ * few system calls long ({@link inNamespace}); `threads.ts` lists threads of this process whose
+ * namespace differs from home (a JIT or pool thread born inside a window).
  *
  * @example
  * ```ts
@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { UnderlayError } from "../../errors.ts";
 import { SYS } from "./constants.ts";
 import type { NetlinkFailure } from "./failure.ts";
@@ -259,44 +259,4 @@ export function netnsList(runDir: string): string[] {
     if ((e as { code?: string }).code === "ENOENT") return [];
     throw e;
   }
-}
-
-/** A thread of this process that is not in the home namespace. */
-export interface ForeignThread {
-  /** Thread id. */
-  readonly tid: number;
-  /** Its thread name (`/proc/self/task/<tid>/comm`), when readable. */
-  readonly comm: string;
-  /** Its namespace (`net:[inode]`). */
-  readonly netns: string;
-}
-
-/**
- * Threads of this process whose `/proc/self/task/<tid>/ns/net` differs from `home`
- * (`net:[inode]`, e.g. `readlinkSync("/proc/thread-self/ns/net")` taken at start).
- *
- * @example
- * ```ts
- * foreignThreads(home); // [] when no thread was left behind in another namespace
- * ```
- */
-export function foreignThreads(home: string): ForeignThread[] {
-  const out: ForeignThread[] = [];
-  for (const t of readdirSync("/proc/self/task")) {
-    let netns: string;
-    try {
-      netns = readlinkSync(`/proc/self/task/${t}/ns/net`);
-    } catch {
-      continue; // the thread exited meanwhile
-    }
-    if (netns === home) continue;
-    let comm = "";
-    try {
-      comm = readFileSync(`/proc/self/task/${t}/comm`, "utf8").trim();
-    } catch {
-      /* the thread exited meanwhile */
-    }
-    out.push({ tid: Number(t), comm, netns });
-  }
-  return out;
 }

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { IFLA, IFLA_INFO, NLM_F, RTM } from "../../../../sdk/executor/netlink/constants.ts";
 import { attrs, messages, nested, str, u32 } from "../../../../sdk/executor/netlink/decode.ts";
-import { beginMessage, beginNest, endMessage, endNest, messageWriter, putBytes, putIfinfomsg, putString, putU32, type MessageWriter } from "../../../../sdk/executor/netlink/encode.ts";
+import { beginMessage, beginNest, endMessage, endNest, messageWriter, putBytes, putString, putU32, type MessageWriter } from "../../../../sdk/executor/netlink/encode.ts";
+import { putIfinfomsg } from "../../../../sdk/executor/netlink/encode-headers.ts";
 import { encodeAddr, encodeRoute } from "../../../../sdk/executor/netlink/encode-addr-route.ts";
 import { encodeDump, encodeGetLink, encodeLinkAdd, encodeLinkDel, encodeLinkSet } from "../../../../sdk/executor/netlink/encode-link.ts";
 
