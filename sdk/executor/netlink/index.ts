@@ -3,7 +3,8 @@
  * requests for namespaces, links, addresses, routes and sysctls, pipelined per namespace, dumps
  * in the shape `ip -json -details` prints, and errors worded as iproute2 words them. On Node it
  * reports itself unavailable. Importing this module loads no FFI: the runtime's binding is
- * imported on first use.
+ * imported on first use. Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN); under Deno, `deno run -A`
+ * (no `--unstable-ffi` on 2.9). `bun:ffi` is documented by Bun as experimental.
  *
  * @example
  * ```ts

@@ -1,6 +1,9 @@
 /**
- * The {@link Libc} binding for Deno, through `Deno.dlopen` (needs `--allow-ffi` or `-A`; Deno 2.9
- * needs no `--unstable-ffi`). Loaded only under Deno, by a dynamic `import()` in `libc.ts`.
+ * The {@link Libc} binding for Deno, through `Deno.dlopen`. Run with `deno run -A`: `Deno.dlopen`
+ * needs `--allow-ffi`, and the handle reads `/proc/thread-self/ns/net` and `/proc/self/task`,
+ * which Deno grants only with `--allow-all` (`--allow-read` is refused for `/proc`); Deno 2.9
+ * needs no `--unstable-ffi` (tried: `--allow-ffi` alone loads libc, without a warning).
+ * Loaded only under Deno, by a dynamic `import()` in `libc.ts`.
  * `Uint8Array`s are passed as `buffer` arguments. No symbol is declared `nonblocking`: such calls
  * run on another thread, which would be in another network namespace.
  * @module
