@@ -90,7 +90,7 @@ async function load(g: object): Promise<LibcResult> {
     }
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    const hint = runtime === "deno" ? " — run deno with --allow-ffi (or -A)" : "";
+    const hint = runtime === "deno" ? " — run deno with -A" : "";
     return { available: false, runtime, reason: `${runtime}: cannot load ${LIBC_NAME} through FFI: ${why}${hint}` };
   }
   const reason =
