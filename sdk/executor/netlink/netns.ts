@@ -46,6 +46,8 @@ export interface NamespaceEntry {
 const utf8 = new TextEncoder();
 const SLOT = 4096;
 const pathSlots = [new Uint8Array(SLOT), new Uint8Array(SLOT), new Uint8Array(SLOT)] as const;
+/** `/proc/thread-self/ns/net` as a C string, made once so that no string is encoded inside a window. */
+const THREAD_NS = utf8.encode("/proc/thread-self/ns/net\0");
 
 /**
  * `text` as a NUL-terminated C string in reusable slot `slot` (0–2; valid until the slot is reused).
@@ -155,7 +157,7 @@ export function netnsAdd(ctx: NsContext, name: string): NamespaceEntry {
     step = "unshare";
   } else {
     try {
-      fd = libc.open(cString("/proc/thread-self/ns/net"), SYS.O_RDONLY | SYS.O_CLOEXEC, 0);
+      fd = libc.open(THREAD_NS, SYS.O_RDONLY | SYS.O_CLOEXEC, 0);
       if (fd < 0) { errno = libc.errno(); step = "open"; }
       else {
         sockFd = rawSocket(libc);

@@ -40,7 +40,8 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 function openIn(ctx: NsContext, nsFd: number | null, path: string, flags: number): number {
-  const open = (): number => ctx.libc.open(cString(path), flags | SYS.O_CLOEXEC, 0);
+  const cpath = cString(path); // encoded before the window
+  const open = (): number => ctx.libc.open(cpath, flags | SYS.O_CLOEXEC, 0);
   return nsFd === null ? open() : inNamespace(ctx, nsFd, open);
 }
 
