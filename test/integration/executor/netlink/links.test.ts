@@ -38,7 +38,7 @@ describe.runIf(requireRoot("netlink links on the real kernel"))("netlink links o
       const a = new Map(ipJson<IpLink[]>(`${p}-a`, "link", "show").map((l) => [l.ifname, l]));
       const b = new Map(ipJson<IpLink[]>(`${p}-b`, "link", "show").map((l) => [l.ifname, l]));
       const h = new Map(ipJson<IpLink[]>(`${p}-h`, "link", "show").map((l) => [l.ifname, l]));
-      expect([...a.keys()].sort()).toEqual(["br0", "eth0", "lo", "mpassthru", "msource", "mvepa", "va"]);
+      expect([...a.keys()].sort()).toEqual(["br0", "eth0", "lo", "mpassthru", "mprivate", "msource", "mvepa", "va"]);
       expect(h.get("p0")?.ifindex).toBe(r.p0);
       const view = (l: IpLink | undefined): unknown => l && {
         kind: l.linkinfo?.info_kind, mode: l.linkinfo?.info_data?.mode, mtu: l.mtu, mac: l.address, alias: l.ifalias,
@@ -46,6 +46,7 @@ describe.runIf(requireRoot("netlink links on the real kernel"))("netlink links o
       };
       expect(view(a.get("eth0"))).toEqual({ kind: "macvlan", mode: "bridge", mtu: 1280, mac: "02:aa:00:00:00:99", alias: "renamed", up: true, parent: r.p0, otherNs: true });
       expect(view(a.get("mvepa"))).toEqual({ kind: "macvlan", mode: "vepa", mtu: 1401, mac: "02:aa:00:00:00:02", alias: `underlay:${p}`, up: false, parent: r.p0, otherNs: true });
+      expect(view(a.get("mprivate"))).toEqual({ kind: "macvlan", mode: "private", mtu: 1402, mac: "02:aa:00:00:00:03", alias: `underlay:${p}`, up: true, parent: r.p0, otherNs: true });
       expect(view(a.get("msource"))).toEqual({ kind: "macvlan", mode: "source", mtu: 1403, mac: "02:aa:00:00:00:04", alias: `underlay:${p}`, up: false, parent: r.p0, otherNs: true });
       expect(view(a.get("mpassthru"))).toMatchObject({ kind: "macvlan", mode: "passthru", parent: r.p1, otherNs: true });
       expect(view(a.get("br0"))).toMatchObject({ kind: "bridge", mac: "02:bb:00:00:00:01", mtu: 1300, up: false, parent: undefined });
