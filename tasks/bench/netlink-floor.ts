@@ -10,7 +10,8 @@
  * disturbs far less than wall time. Prints ms per endpoint (min / median) and the median ratios
  * against the floor; writes `bench-results/netlink-floor.json`.
  *
- * Usage (as root): `node --import tsx tasks/bench/netlink-floor.ts [--n 10,100,500] [--reps 5] [--floor path/to/floor.c]`
+ * Usage (as root): `node --import tsx tasks/bench/netlink-floor.ts [--n 10,100,500] [--reps 5] [--floor path/to/floor.c] [--warmup 0]`
+ * (`--warmup K`: each library run first creates and deletes K endpoints, untimed; the floor needs none).
  * (or `UNDERLAY_FLOOR_C=path/to/floor.c`; default: `../shared/perf/floor.c` beside the repository).
  */
 import { spawnSync } from "node:child_process";
@@ -22,7 +23,7 @@ import { parseArgs } from "node:util";
 import { settleCpu } from "./settle.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const { values } = parseArgs({ options: { n: { type: "string", default: "10,100,500" }, reps: { type: "string", default: "5" }, floor: { type: "string" } } });
+const { values } = parseArgs({ options: { n: { type: "string", default: "10,100,500" }, reps: { type: "string", default: "5" }, floor: { type: "string" }, warmup: { type: "string", default: "0" } } });
 const ns = values.n.split(",").map(Number);
 const reps = Number(values.reps);
 const floorSource = values.floor ?? process.env["UNDERLAY_FLOOR_C"] ?? resolve(root, "../shared/perf/floor.c");
@@ -69,7 +70,8 @@ function floorRun(bin: string, n: number, batched: boolean): Run {
 function libraryRun(runtime: "bun" | "deno", n: number): Run {
   const worker = join(root, "tasks/bench/netlink/endpoints.ts");
   const prefix = `nb${process.pid % 10000}`;
-  const out = runtime === "bun" ? run(join(root, "node_modules/.bin/bun"), [worker, prefix, String(n)]) : run(join(root, "node_modules/.bin/deno"), ["run", "-A", worker, prefix, String(n)]);
+  const args = [worker, prefix, String(n), values.warmup];
+  const out = runtime === "bun" ? run(join(root, "node_modules/.bin/bun"), args) : run(join(root, "node_modules/.bin/deno"), ["run", "-A", ...args]);
   const r = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { upMs: number; downMs: number; threads: number; upCpuMs: number; upWaitMs: number };
   return { method: runtime, n, upMs: r.upMs, downMs: r.downMs, upCpuMs: r.upCpuMs, upWaitMs: r.upWaitMs, threads: r.threads };
 }
@@ -119,4 +121,4 @@ for (const n of ns) {
   }
 }
 mkdirSync(join(root, "bench-results"), { recursive: true });
-writeFileSync(join(root, "bench-results/netlink-floor.json"), `${JSON.stringify({ floorSource, reps, runs, rows }, null, 1)}\n`);
+writeFileSync(join(root, "bench-results/netlink-floor.json"), `${JSON.stringify({ floorSource, reps, warmup: Number(values.warmup), runs, rows }, null, 1)}\n`);

@@ -6,7 +6,9 @@
  * `umount2` + `unlink`. Prints one JSON line: `{ runtime, n, upMs, downMs, threads, upCpuMs, upWaitMs, downCpuMs }` (the
  * last three: on-CPU and run-queue time of the JS thread, the way floor.c reports its thread's).
  *
- * Usage: `bun tasks/bench/netlink/endpoints.ts <prefix> <n>` (or `deno run -A …`); as root.
+ * Usage: `bun tasks/bench/netlink/endpoints.ts <prefix> <n> [warm-up]` (or `deno run -A …`); as
+ * root. `warm-up` endpoints (default 0) are created and deleted first, untimed, so that the
+ * JavaScript engine has compiled the code the timed ones run.
  */
 import { readFileSync } from "node:fs";
 import { openNetlink } from "../../../sdk/executor/netlink/netlink.ts";
@@ -18,8 +20,9 @@ function schedstat(): [number, number] {
 }
 
 const g = globalThis as { Deno?: { args: string[] } };
-const [prefix, nText] = g.Deno?.args ?? process.argv.slice(2);
+const [prefix, nText, warmText] = g.Deno?.args ?? process.argv.slice(2);
 const n = Number(nText);
+const warmup = Number(warmText ?? "0");
 if (prefix === undefined || !Number.isInteger(n) || n <= 0) throw new Error("usage: endpoints.ts <prefix> <n>");
 
 const hex = (v: number): string => v.toString(16).padStart(2, "0");
@@ -31,11 +34,7 @@ try {
   nl.linkAdd({ netns: host, name: "par0", kind: "bridge", up: true });
   nl.linkSet({ netns: host, dev: "lo", up: true });
   const parent = nl.linkIndex(host, "par0");
-
-  const s0 = schedstat();
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const e = names[i] as string;
+  const endpoint = (e: string, i: number): void => {
     nl.netnsAdd(e);
     nl.linkAdd({ netns: host, name: "eth0", targetNetns: e, kind: "macvlan", parent, mode: "bridge", mac: `02:f1:00:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)}`, index: 2 });
     nl.batch(e, [
@@ -45,7 +44,15 @@ try {
       { op: "routeAdd", dst: "default", via: "10.98.0.1", dev: 2 },
     ]);
     nl.release(e);
+  };
+  for (let i = 0; i < warmup; i++) {
+    endpoint(`${prefix}-w${i}`, 0xf000 + i);
+    nl.netnsDel(`${prefix}-w${i}`);
   }
+
+  const s0 = schedstat();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) endpoint(names[i] as string, i);
   const t1 = performance.now();
   const s1 = schedstat();
   for (const e of names) nl.netnsDel(e);
