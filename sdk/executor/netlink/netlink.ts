@@ -34,7 +34,7 @@ export type { Netlink, NetlinkOptions } from "./netlink-types.ts";
 import { exchange, openSocket, type NetlinkSocket } from "./socket.ts";
 import { sysctlRead, sysctlWrite } from "./sysctl.ts";
 import type { Netlink, NetlinkOptions } from "./netlink-types.ts";
-import { checkRequests } from "./validate.ts";
+import { checkRequests, netnsNameProblem } from "./validate.ts";
 
 /**
  * Opens a handle on Bun or Deno; on Node (no FFI) it rejects with an `EXEC` error that says why.
@@ -246,7 +246,6 @@ export function createNetlink(libc: Libc, options: NetlinkOptions = {}): Netlink
 }
 
 function checkName(name: string): void {
-  if (!/^[A-Za-z0-9_.-]{1,255}$/.test(name) || name === "." || name === "..") {
-    throw new UnderlayError("USAGE", `Invalid namespace name: expected letters, digits, "_", "." or "-" but received ${JSON.stringify(name)}`);
-  }
+  const problem = netnsNameProblem(name);
+  if (problem !== null) throw new UnderlayError("USAGE", `Invalid namespace name: ${problem}`);
 }

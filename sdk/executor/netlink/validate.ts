@@ -34,6 +34,27 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * A problem with a namespace name (what `ip netns add` accepts: a file name in `/run/netns`), or `null`.
+ *
+ * @example
+ * ```ts
+ * netnsNameProblem("demo-web"); // null
+ * netnsNameProblem("../etc"); // "expected …"
+ * ```
+ */
+export function netnsNameProblem(name: string): string | null {
+  if (name === "" || name === "." || name === ".." || name.includes("/") || name.includes("\0") || utf8.encode(name).length > 255) {
+    return `expected a namespace name (a file name in /run/netns: no "/", not "." or "..") but received ${JSON.stringify(name)}`;
+  }
+  return null;
+}
+
+function netns(issues: Issue[], path: string, name: string | undefined): void {
+  const p = name === undefined ? null : netnsNameProblem(name);
+  if (p !== null) issues.push({ path, message: p });
+}
+
 function device(issues: Issue[], path: string, d: Device | undefined): void {
   if (d === undefined) return;
   if (typeof d === "number") {
@@ -59,7 +80,7 @@ function requestIssues(r: NetlinkRequest, at: string): Issue[] {
     case "linkSet": {
       if (r.op === "linkAdd") {
         device(issues, `${at}.name`, r.name);
-        if (r.targetNetns !== undefined) device(issues, `${at}.targetNetns`, r.targetNetns);
+        netns(issues, `${at}.targetNetns`, r.targetNetns);
         uint(issues, `${at}.index`, r.index, 1, 0x7fffffff);
         if ("parent" in r) device(issues, `${at}.parent`, r.parent);
         if (r.kind === "macvlan") oneOf(issues, `${at}.mode`, r.mode, MACVLAN_MODES);
@@ -73,7 +94,7 @@ function requestIssues(r: NetlinkRequest, at: string): Issue[] {
         }
         if (r.kind === "veth") {
           device(issues, `${at}.peer`, r.peer);
-          if (r.peerNetns !== undefined) device(issues, `${at}.peerNetns`, r.peerNetns);
+          netns(issues, `${at}.peerNetns`, r.peerNetns);
         }
         oneOf(issues, `${at}.kind`, r.kind, ["macvlan", "ipvlan", "vlan", "veth", "dummy", "bridge"]);
       } else {

@@ -13,7 +13,7 @@ import { loadLibc } from "../../../../sdk/executor/netlink/libc.ts";
 import { requestArgv } from "../../../../sdk/executor/netlink/requests.ts";
 import { detectRuntime } from "../../../../sdk/executor/netlink/runtime.ts";
 import { sysctlPath } from "../../../../sdk/executor/netlink/sysctl.ts";
-import { checkRequests } from "../../../../sdk/executor/netlink/validate.ts";
+import { checkRequests, netnsNameProblem } from "../../../../sdk/executor/netlink/validate.ts";
 import { thrown } from "../../../support/errors.ts";
 
 /** An NLMSG_ERROR answer as the kernel writes it. */
@@ -104,6 +104,14 @@ describe("requests without a kernel", () => {
       "requests[4].id: expected an integer from 0 to 4095 but received 4096",
     ]);
     expect(e.message).toMatch(/^Invalid netlink request: 7 problems found/);
+  });
+
+  it("namespace names are file names in /run/netns (longer than interface names may be), devices at most 15 bytes", () => {
+    expect(() => checkRequests([{ op: "linkAdd", name: "eth0", targetNetns: "a-namespace-named-at-length", kind: "veth", peer: "p", peerNetns: "another-long-namespace" }])).not.toThrow();
+    const e = thrown(() => checkRequests([{ op: "linkAdd", name: "eth0", targetNetns: "../etc", kind: "bridge" }]));
+    expect(e.issues).toEqual([{ path: "linkAdd.targetNetns", message: 'expected a namespace name (a file name in /run/netns: no "/", not "." or "..") but received "../etc"' }]);
+    expect(netnsNameProblem("..")).not.toBeNull();
+    expect(netnsNameProblem("demo-web")).toBeNull();
   });
 
   it("sysctl keys map to /proc/sys paths the way sysctl(8) reads them, and junk is refused", () => {
