@@ -27,6 +27,7 @@ const utf8 = new TextEncoder();
  * ```
  */
 export function nameProblem(name: string): string | null {
+  if (/^[\x21-\x2e\x30-\x7e]{1,15}$/.test(name) && name !== "." && name !== "..") return null; // printable ASCII, no "/"
   const bytes = utf8.encode(name).length;
   if (bytes === 0 || bytes > 15 || /[\s/\0]/.test(name) || name === "." || name === "..") {
     return `expected a name of 1–15 bytes without "/", whitespace or NUL but received ${JSON.stringify(name)}`;
