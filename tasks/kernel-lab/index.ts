@@ -16,7 +16,8 @@
  */
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { qemuExecutor, type QemuExecutor } from "../../sdk/executor/qemu.ts";
+import { qemuExecutor } from "../../sdk/executor/qemu/executor.ts";
+import type { QemuExecutor } from "../../sdk/executor/qemu/options.ts";
 import { prepareKernelLab, type KernelLabAssets } from "./assets.ts";
 
 const USAGE = `usage: kernel-lab prepare | boot | run [--netns NS] [--serial] [--] <argv…> | bench [N] | shell`;

@@ -20,7 +20,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, it, onTestFinished } from "vitest";
 import type { CheckReport, LabBuilder, UpResult } from "../../sdk/index.ts";
-import type { QemuExecutor } from "../../sdk/executor/qemu.ts";
+import type { QemuExecutor } from "../../sdk/executor/qemu/options.ts";
 import { withFileLock } from "../../sdk/lib/file-lock.ts";
 import { assertGuestClean, useGuest, type GuestHandle } from "../support/guest.ts";
 
