@@ -7,7 +7,7 @@
  */
 import { mkdir, rename, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { kernelLabDir } from "../../sdk/executor/qemu.ts";
+import { kernelLabDir } from "../../sdk/executor/qemu/kernel-lab-dir.ts";
 import { ensureHostTools, type HostTools } from "./host-tools.ts";
 import { buildInitramfs, type Initramfs } from "./initramfs.ts";
 import { bootableKernel } from "./kernel-image.ts";

@@ -6,7 +6,10 @@
  * - `run [--netns NS] [--serial] [--] <argv…>` — boot, run one command (its stdout/stderr/exit code
  *   pass through), print timings on stderr;
  * - `bench [N]` — boot and time N round trips (median, p90) of `true` and `ip -details -json link`;
- * - `shell` — boot and forward each line typed to the guest's `sh -c` (prompt `guest# `).
+ * - `shell` — boot and forward each line typed to the guest's `sh -c` (prompt `guest# `);
+ * - `results` — write the tracked `test/kernel-lab/RESULTS.md` from the results the kernel-lab
+ *   tests recorded in the git-ignored `.cache/kernel-lab/RESULTS.md` (test runs never touch the tracked file);
+ * - `test [vitest args…]` — run the kernel-lab tests (`CI=true vitest run test/kernel-lab`), then `results`.
  *
  * @example
  * ```sh
@@ -14,12 +17,16 @@
  * ```
  * @module
  */
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { pathToFileURL } from "node:url";
-import { qemuExecutor, type QemuExecutor } from "../../sdk/executor/qemu.ts";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { qemuExecutor } from "../../sdk/executor/qemu/executor.ts";
+import type { QemuExecutor } from "../../sdk/executor/qemu/options.ts";
 import { prepareKernelLab, type KernelLabAssets } from "./assets.ts";
+import { publishResults } from "./results.ts";
 
-const USAGE = `usage: kernel-lab prepare | boot | run [--netns NS] [--serial] [--] <argv…> | bench [N] | shell`;
+const USAGE = `usage: kernel-lab prepare | boot | run [--netns NS] [--serial] [--] <argv…> | bench [N] | shell | results | test [vitest args…]`;
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -47,6 +54,32 @@ async function bench(vm: QemuExecutor, n: number): Promise<void> {
     }
     console.log(`${argv.join(" ")}: ${stats(times)}`);
   }
+}
+
+/** `results`: the tracked RESULTS.md from the cached one; says what it wrote and what it left out. */
+async function results(): Promise<number> {
+  const report = await publishResults();
+  const passed = report.files.reduce((n, f) => n + f.passed, 0);
+  const total = report.files.reduce((n, f) => n + f.total, 0);
+  say(`kernel-lab: wrote ${report.path}: guest kernel ${report.guestKernel}, ${report.files.length} test files, ${passed}/${total} scenarios passed`);
+  for (const f of report.files) say(`  ${f.file}: ${f.passed}/${f.total}`);
+  for (const d of report.dropped) say(`  left out ${d.file}: its last run was on ${d.guestKernel} — run it again to publish it`);
+  return 0;
+}
+
+/** `test`: the kernel-lab test files under vitest (a skipped lab fails, as in CI), then `results`. */
+async function test(args: readonly string[]): Promise<number> {
+  const vitest = spawn(`${ROOT}node_modules/.bin/vitest`, ["run", "test/kernel-lab", ...args], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, CI: "true" },
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    vitest.on("error", reject);
+    vitest.on("exit", (c, signal) => resolve(c ?? (signal === null ? 1 : 128)));
+  });
+  await results();
+  return code;
 }
 
 async function shell(vm: QemuExecutor): Promise<void> {
@@ -82,6 +115,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     say(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === "results") return results();
+  if (command === "test") return test(rest[0] === "--" ? rest.slice(1) : rest);
   const quiet = command !== "prepare";
   const assets = await prepareKernelLab({ onProgress: (l) => (quiet ? undefined : say(`kernel-lab: ${l}`)) });
   const t = assets.timings;

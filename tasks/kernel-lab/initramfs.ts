@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { UnderlayError } from "../../sdk/errors.ts";
-import { qemuAgentScript } from "../../sdk/executor/qemu.ts";
+import { qemuAgentScript } from "../../sdk/executor/qemu/agent-script.ts";
 import { cpioNewc, type CpioEntry } from "./cpio.ts";
 import { mustRunHost } from "./exec.ts";
 import { initScript, MODULE_LIST_PATH } from "./init-script.ts";

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { qemuExecutor, type QemuExecutor, type QemuExecutorOptions } from "../../sdk/executor/qemu.ts";
+import { qemuExecutor } from "../../sdk/executor/qemu/executor.ts";
+import type { QemuExecutor, QemuExecutorOptions } from "../../sdk/executor/qemu/options.ts";
 import { kernelLabAssets, kernelLabReady } from "../support/guest.ts";
 import { pidAlive } from "../../sdk/lib/file-lock.ts";
 

@@ -7,16 +7,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  agentParser,
-  consoleDiagnosis,
-  encodeAgentArg,
-  encodeAgentRequest,
-  kernelLabDir,
-  qemuAgentScript,
-  qemuArgs,
-  type AgentEvent,
-} from "../../sdk/executor/qemu.ts";
+import { agentParser, encodeAgentArg, encodeAgentRequest, type AgentEvent } from "../../sdk/executor/qemu/agent-protocol.ts";
+import { qemuAgentScript } from "../../sdk/executor/qemu/agent-script.ts";
+import { consoleDiagnosis } from "../../sdk/executor/qemu/console-log.ts";
+import { kernelLabDir } from "../../sdk/executor/qemu/kernel-lab-dir.ts";
+import { qemuArgs } from "../../sdk/executor/qemu/qemu-args.ts";
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("utf8");
 

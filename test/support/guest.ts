@@ -14,7 +14,8 @@
  */
 import { afterAll, beforeAll, expect } from "vitest";
 import { UnderlayError } from "../../sdk/errors.ts";
-import { qemuExecutor, type QemuExecutor, type QemuExecutorOptions } from "../../sdk/executor/qemu.ts";
+import { qemuExecutor } from "../../sdk/executor/qemu/executor.ts";
+import type { QemuExecutor, QemuExecutorOptions } from "../../sdk/executor/qemu/options.ts";
 import type { ExecResult, Executor } from "../../sdk/executor/types.ts";
 import { prepareKernelLab, type KernelLabAssets } from "../../tasks/kernel-lab/assets.ts";
 import { inCI } from "./netns.ts";

@@ -54,7 +54,8 @@ describe("leaseLab / releaseLab", () => {
     const spec = lab("a", endpoint("web", on(shared)));
     const first = await leaseLab(spec, store);
     const again = await leaseLab(spec, store);
-    expect(ipsOf(again)).toEqual(ipsOf(first));
+    expect(ipsOf(first)).toEqual({ "web/shared": ["192.168.60.2", "2001:db8:60::2"] });
+    expect(ipsOf(again)).toEqual({ "web/shared": ["192.168.60.2", "2001:db8:60::2"] });
     expect(await store.list()).toHaveLength(2);
   });
 

@@ -110,7 +110,13 @@ describe("observe", () => {
 
   it("keeps the raw answers when asked", async () => {
     const state = await observe(recordingExecutor(machine()), ["fx-a"], { raw: true });
-    expect(state.namespaces.get("fx-a")?.raw?.routes6.length).toBeGreaterThan(0);
+    const raw = state.namespaces.get("fx-a")?.raw;
+    const field = (xs: readonly unknown[] | undefined, key: string): unknown[] => (xs ?? []).map((x) => (x as Record<string, unknown>)[key]);
+    // The endpoint fixture's whole answer, the local table's routes included.
+    expect(field(raw?.links, "ifname")).toEqual(["lo", "eth0"]);
+    expect(field(raw?.addrs, "ifname")).toEqual(["lo", "eth0"]);
+    expect(field(raw?.routes4, "dst")).toEqual(["default", "10.0.0.0/24", "10.9.0.0/16", "10.0.0.2", "10.0.0.255", "127.0.0.0/8", "127.0.0.1", "127.255.255.255"]);
+    expect(field(raw?.routes6, "dst")).toEqual(["fd00::/64", "fe80::/64", "default", "::1", "fd00::2", "ff00::/8"]);
   });
 
   it("skips the namespace list when given one", async () => {
