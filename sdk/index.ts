@@ -6,8 +6,8 @@
  * The root holds what a lab's author uses: the builders, the plan, the run verbs, the error and
  * the executors to choose from. The rest has subpaths: `underlay/route` (ipvlan L3 route
  * helpers), `underlay/ipam` (address management, leases), `underlay/state` (reading and comparing
- * the kernel), `underlay/interop` (Docker, compose, CNI, Multus), `underlay/tasks` (the task
- * runner).
+ * the kernel), `underlay/interop` (Docker, compose, CNI, Multus), `underlay/qemu` (the kernel
+ * lab's executor), `underlay/tasks` (the task runner).
  *
  * @example
  * ```ts
@@ -44,4 +44,3 @@ export type { ApplyOptions, BatchOutcome, Command, CommandRunner, DumpOptions, E
 export { localExecutor, type LocalExecutorOptions } from "./executor/local.ts";
 export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
 export { iproute2Executor } from "./executor/iproute2/executor.ts";
-export { qemuExecutor, kernelLabDir, type QemuExecutor, type QemuExecutorOptions } from "./executor/qemu.ts";

@@ -17,7 +17,9 @@ describe("packageEntries", () => {
   it("reads this package's entries: subpath, source, outputs, specifier and report name", () => {
     expect(MANIFEST.entries.map((e) => [e.subpath, e.source, e.specifier, e.reportName])).toEqual([
       [".", "sdk/index.ts", "underlay", "underlay"],
+      ["./interop", "sdk/interop/index.ts", "underlay/interop", "underlay-interop"],
       ["./ipam", "sdk/ipam/index.ts", "underlay/ipam", "underlay-ipam"],
+      ["./qemu", "sdk/executor/qemu/index.ts", "underlay/qemu", "underlay-qemu"],
       ["./route", "sdk/route/index.ts", "underlay/route", "underlay-route"],
       ["./state", "sdk/state/index.ts", "underlay/state", "underlay-state"],
       ["./tasks", "tasks/task-runner/index.ts", "underlay/tasks", "underlay-tasks"],
