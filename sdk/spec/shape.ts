@@ -52,11 +52,12 @@ const bool = (what: string): v.BooleanSchema<Message> => v.boolean(expected(`${w
  */
 export function strict<const E extends v.ObjectEntries>(what: string, entries: E): v.StrictObjectSchema<E, Message> {
   const fields = Object.keys(entries).filter((k) => k !== "options").join(", ");
-  return v.strictObject(entries, (issue) =>
-    issue.expected === "never"
-      ? `unknown field ${issue.received} — ${what} takes ${fields}`
-      : `expected ${what} as an object but received ${describeValue(issue.input)}`,
-  );
+  return v.strictObject(entries, (issue) => {
+    if (issue.expected === "never") return `unknown field ${issue.received} — ${what} takes ${fields}`;
+    // A missing field: valibot names it, quoted, as what it expected.
+    if (issue.expected?.startsWith('"') === true && issue.received === "undefined") return `missing — ${what} needs ${issue.expected} (it takes ${fields})`;
+    return `expected ${what} as an object but received ${describeValue(issue.input)}`;
+  });
 }
 
 /**
@@ -166,6 +167,7 @@ export const LabShape = strict("a lab", {
   host: v.nullable(str("a namespace name")),
   sandbox: bool("sandbox"),
   endpoints: v.array(EndpointShape, expected("a list of endpoints")),
+  leases: v.optional(strict("a lease binding", { store: str("a lease store path") })),
   options: leftoverOptions("lab(name, options)", "host, sandbox"),
 });
 
