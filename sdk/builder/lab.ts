@@ -98,6 +98,24 @@ export class LabBuilder {
     return new LabBuilder(this.#root, this, { name, netns: known.netns as string | undefined, attachment });
   }
 
+  /**
+   * Declares a network the lab provides even where no endpoint of it attaches: its parent (a
+   * sandbox stand-in, a VLAN sub-interface, a dummy parent) and its host-access shim exist while
+   * the lab is up. A lab of networks only is a *site*: other labs attach endpoints to its parents by
+   * naming its host namespace as theirs (`lab("t1", { host: "site-h" })`, without sandbox).
+   *
+   * @example
+   * ```ts
+   * const shared = net.macvlan("shared").parent("eth0").subnet("10.90.0.0/24");
+   * await lab("site", { host: "site-h", sandbox: true }).network(shared).up({ persist: true });
+   * await lab("t1", { host: "site-h" }).endpoint("a", shared).up();
+   * ```
+   */
+  network(network: NetworkBuilder | NetworkSpec): LabBuilder {
+    const root = this.#root as LabSpec & { readonly networks?: readonly NetworkSpec[] };
+    return new LabBuilder({ ...root, networks: [...(root.networks ?? []), toNetworkSpec(network)] }, this.#prev, this.#step);
+  }
+
   /** The collected definition (plain data). */
   spec(): LabSpec {
     if (this.#spec !== null) return this.#spec;

@@ -1,13 +1,14 @@
 /**
- * The networks of a lab as IPAM sees them: the distinct `attachment.network` objects of the
- * endpoints, identified by name, in first-use order. Name clashes between different network
+ * The networks of a lab as IPAM sees them: the distinct networks by name, in first-use order (the
+ * endpoints', then those declared without an endpoint). Name clashes between different network
  * objects are the spec validator's to report; IPAM keeps the first one.
  * @module
  */
+import { labNetworks } from "../spec/validate.ts";
 import type { LabSpec, NetworkSpec } from "../spec/types.ts";
 
 /**
- * Distinct networks of a lab by name, in the order endpoints first attach to them.
+ * Distinct networks of a lab by name, in the order they are first used.
  *
  * @example
  * ```ts
@@ -15,11 +16,5 @@ import type { LabSpec, NetworkSpec } from "../spec/types.ts";
  * ```
  */
 export function distinctNetworks(spec: LabSpec): NetworkSpec[] {
-  const byName = new Map<string, NetworkSpec>();
-  for (const ep of spec.endpoints) {
-    for (const at of ep.attachments) {
-      if (!byName.has(at.network.name)) byName.set(at.network.name, at.network);
-    }
-  }
-  return [...byName.values()];
+  return labNetworks(spec).networks;
 }

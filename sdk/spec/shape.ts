@@ -167,6 +167,7 @@ export const LabShape = strict("a lab", {
   host: v.nullable(str("a namespace name")),
   sandbox: bool("sandbox"),
   endpoints: v.array(EndpointShape, expected("a list of endpoints")),
+  networks: v.optional(v.array(NetworkShape, expected("a list of networks"))),
   leases: v.optional(strict("a lease binding", { store: str("a lease store path") })),
   options: leftoverOptions("lab(name, options)", "host, sandbox"),
 });

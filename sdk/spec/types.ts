@@ -111,6 +111,8 @@ export interface LabSpec {
   readonly sandbox: boolean;
   /** Endpoints in the order they were added. */
   readonly endpoints: readonly EndpointSpec[];
+  /** Networks the lab provides even where no endpoint attaches (their parents and shims exist while it is up). */
+  readonly networks?: readonly NetworkSpec[];
   /** Where the lab's addresses were leased (see `leaseLab`): its leases are released when it is torn down. */
   readonly leases?: LeaseBinding;
 }

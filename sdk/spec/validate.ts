@@ -20,16 +20,16 @@ export { usesDummyParent };
 export function labNetworks(spec: LabSpec): { networks: NetworkSpec[]; issues: Issue[] } {
   const byName = new Map<string, NetworkSpec>();
   const issues: Issue[] = [];
-  for (const ep of spec.endpoints) {
-    for (const at of ep.attachments) {
-      const seen = byName.get(at.network.name);
-      if (seen === undefined) byName.set(at.network.name, at.network);
-      else if (seen !== at.network && JSON.stringify(seen) !== JSON.stringify(at.network)) {
-        issues.push({
-          path: `networks.${at.network.name}`,
-          message: `two different networks are named "${at.network.name}" — give each network its own name`,
-        });
-      }
+  // In first-use order: the endpoints' networks, then those declared without an endpoint.
+  const all = [...spec.endpoints.flatMap((ep) => ep.attachments.map((at) => at.network)), ...(spec.networks ?? [])];
+  for (const network of all) {
+    const seen = byName.get(network.name);
+    if (seen === undefined) byName.set(network.name, network);
+    else if (seen !== network && JSON.stringify(seen) !== JSON.stringify(network)) {
+      issues.push({
+        path: `networks.${network.name}`,
+        message: `two different networks are named "${network.name}" — give each network its own name`,
+      });
     }
   }
   return { networks: [...byName.values()], issues };
