@@ -22,6 +22,9 @@ import type { NetlinkRequest } from "./requests.ts";
 import { namesToResolve, netlinkAction, withIndexes, type NetlinkAction } from "./steps.ts";
 import { strandedBy } from "./stranded.ts";
 
+/** Requests sent at once at most. */
+const PIPELINE = 64;
+
 /** The message of anything the layer threw: iproute2's line where it has one. */
 export function failureMessage(e: unknown): string {
   const f = netlinkFailureOf(e);
@@ -101,12 +104,15 @@ class BatchRun {
         out[i] = failureMessage(e);
       }
     });
-    if (ready.length === 0) return out;
-    try {
-      this.#nl.send(this.#netns, ready).forEach((f, k) => (out[at[k] as number] = f == null ? null : f.stderr));
-    } catch (e) {
-      const m = failureMessage(e);
-      for (const i of at) out[i] = m;
+    // In slices: each request queues an ACK in the socket's receive buffer, which too many at once overflow (ENOBUFS).
+    for (let from = 0; from < ready.length; from += PIPELINE) {
+      const slice = ready.slice(from, from + PIPELINE);
+      try {
+        this.#nl.send(this.#netns, slice).forEach((f, k) => (out[at[from + k] as number] = f == null ? null : f.stderr));
+      } catch (e) {
+        const m = failureMessage(e);
+        for (const i of at.slice(from, from + PIPELINE)) out[i] = m;
+      }
     }
     return out;
   }

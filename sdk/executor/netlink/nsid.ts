@@ -20,6 +20,9 @@ import { exchange, type NetlinkSocket } from "./socket.ts";
 /** `RTM_NEWNSID` / `RTM_GETNSID` and the `NETNSA_*` attributes. */
 export const NSID = { NEWNSID: 88, GETNSID: 90, ATTR_NSID: 1, ATTR_FD: 3, RTGENMSG: 4 } as const;
 
+/** Requests sent at once at most (each queues two answers). */
+const PIPELINE = 32;
+
 /** An entry of `ip -json netns list`. */
 export interface NetnsListEntry {
   /** Namespace name. */
@@ -57,8 +60,11 @@ export function netnsIds(ctx: NsContext, sock: NetlinkSocket, w: MessageWriter, 
   const fds = names.map((n) => libc.open(cString(`${ctx.runDir}/${n}`), SYS.O_RDONLY | SYS.O_CLOEXEC, 0));
   const ids = new Map<number, number>();
   try {
-    const asked = fds.flatMap((fd, i) => (fd < 0 ? [] : [i]));
-    if (asked.length > 0) {
+    const open = fds.flatMap((fd, i) => (fd < 0 ? [] : [i]));
+    // In slices: every request queues a reply and an ACK in the socket's receive buffer, which a
+    // few hundred at once overflow (ENOBUFS).
+    for (let from = 0; from < open.length; from += PIPELINE) {
+      const asked = open.slice(from, from + PIPELINE);
       w.length = 0;
       const first = sock.seq;
       for (const i of asked) encodeGetNsid(w, sock.seq++, fds[i] as number);
