@@ -85,7 +85,7 @@ async function load(g: object): Promise<LibcResult> {
   try {
     if (runtime === "bun") {
       const m = await import("./libc-bun.ts");
-      return { available: true, runtime, libc: m.bunLibc(LIBC_NAME) };
+      return { available: true, runtime, libc: await m.bunLibc(LIBC_NAME) };
     }
     if (runtime === "deno") {
       const m = await import("./libc-deno.ts");
