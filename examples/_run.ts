@@ -8,7 +8,6 @@
  */
 import {
   capabilities,
-  localExecutor,
   UnderlayError,
   type Capabilities,
   type Executor,
@@ -16,6 +15,7 @@ import {
   type LinkKind,
   type Plan,
 } from "../sdk/index.ts";
+import { defaultExecutor } from "../sdk/runner/context.ts";
 import { kernelOption } from "../sdk/runner/hints.ts";
 import { parseExampleArgs, usage, type ExampleArgs } from "./_args.ts";
 import { makeContext, type ExampleContext, type Scenario } from "./_context.ts";
@@ -182,7 +182,7 @@ async function main(scenario: Scenario, options: ExampleOptions, argv: readonly 
     return 2;
   }
 
-  const executor = localExecutor();
+  const executor = await defaultExecutor(); // netlink where it runs (UNDERLAY_EXECUTOR chooses), else iproute2
   const caps: Capabilities = await capabilities(executor);
   const plans: Plan[] = labs.map((l) => l.plan({ dummy: caps.kinds.dummy }));
   const ctx = makeContext({ sandbox, parent: args.parent ?? "eth0", labs, plans, executor, caps, say });

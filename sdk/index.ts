@@ -42,5 +42,6 @@ export { UnderlayError, type Issue, type StepFailure, type UnderlayErrorCode, ty
 // Executors.
 export type { ApplyOptions, BatchOutcome, Command, CommandRunner, DumpOptions, Executor, ExecResult, KernelCapabilities, KernelDump, LinkKind, StateReader, StepBatch, StepError } from "./executor/types.ts";
 export { localExecutor, type LocalExecutorOptions } from "./executor/local.ts";
+export { netlinkExecutor, type NetlinkExecutor, type NetlinkExecutorOptions } from "./executor/netlink/executor.ts";
 export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
 export { iproute2Executor } from "./executor/iproute2/executor.ts";

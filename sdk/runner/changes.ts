@@ -55,7 +55,7 @@ export interface ChangesOptions {
  * ```
  */
 export async function changes(lab: Plannable, options: ChangesOptions = {}): Promise<Changes> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const stateDir = options.stateDir ?? defaultStateDir();
   const concurrency = options.concurrency ?? 2;
   const plan = await planFor(lab, executor);

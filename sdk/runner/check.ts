@@ -24,7 +24,7 @@ function matrixTable(probes: readonly ProbeResult[]): string {
 
 /** Pings every other endpoint's addresses from every endpoint (IPv4 and IPv6) and compares with the documents' rules. */
 export async function check(lab: Plannable, options: CheckOptions = {}): Promise<CheckReport> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const plan = (await planFor(lab, executor)).toJSON();
   const probes = expectedMatrix(plan);
   const wait = String(options.timeout ?? 1);

@@ -4,7 +4,8 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import { localExecutor } from "../executor/local.ts";
+import { localExecutor, type LocalExecutorOptions } from "../executor/local.ts";
+import { netlinkExecutor, netlinkUsable } from "../executor/netlink/executor.ts";
 import type { Executor } from "../executor/types.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { PlanOptions } from "../plan/planner.ts";
@@ -29,11 +30,37 @@ export interface Plannable {
 /** A listener that ignores everything. */
 export const noop = (): void => {};
 
-let sharedLocal: Executor | null = null;
-/** The default executor: one local executor per process, so the kernel is probed once. */
-export function defaultExecutor(): Executor {
-  sharedLocal ??= localExecutor();
-  return sharedLocal;
+/** The executors `UNDERLAY_EXECUTOR` names. */
+const CHOICES = ["netlink", "iproute2"] as const;
+
+/**
+ * The executor for this process: `UNDERLAY_EXECUTOR=netlink|iproute2` forces one (netlink forced
+ * where it cannot run is an `EXEC` error that says why); otherwise the netlink executor where it
+ * can run (Bun, Deno with `-A`, Node with koffi; as root — probed once), else the local iproute2
+ * executor. `local` configures the local executor (the netlink executor runs programs with it).
+ *
+ * @example
+ * ```ts
+ * const executor = await chooseExecutor({ onCommand: (c) => console.log(c.argv.join(" ")) });
+ * executor.name; // "netlink" or "local"
+ * ```
+ */
+export async function chooseExecutor(local: LocalExecutorOptions = {}, choice: string | undefined = process.env["UNDERLAY_EXECUTOR"]): Promise<Executor> {
+  const wanted = choice === undefined || choice === "" ? "auto" : choice;
+  if (wanted === "iproute2") return localExecutor(local);
+  if (wanted === "netlink") return netlinkExecutor({ local });
+  if (wanted !== "auto") {
+    throw new UnderlayError("USAGE", `UNDERLAY_EXECUTOR: expected one of ${CHOICES.join(", ")} (or unset for the default) but received ${JSON.stringify(choice)}`);
+  }
+  return (await netlinkUsable()).usable ? netlinkExecutor({ local }) : localExecutor(local);
+}
+
+let shared: Promise<Executor> | null = null;
+/** The default executor: one per process (see {@link chooseExecutor}), so the kernel is probed once. */
+export function defaultExecutor(): Promise<Executor> {
+  shared ??= chooseExecutor();
+  shared.catch(() => (shared = null));
+  return shared;
 }
 
 /**

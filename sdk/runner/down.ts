@@ -69,7 +69,7 @@ async function refuseCrossing(executor: Executor, lab: Plannable, owned: readonl
  */
 export async function down(lab: Plannable, options: DownOptions = {}): Promise<DownResult> {
   const t0 = performance.now();
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;

@@ -147,7 +147,7 @@ function staleIn(stateDir: string, live: ReadonlySet<string>): string[] {
  * ```
  */
 export async function scanLabs(options: ScanOptions = {}): Promise<LabScan> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const etc = options.etcNetns ?? ETC_NETNS;
   const wanted = (lab: string): boolean => (options.lab === undefined || options.lab === lab) && (options.prefix === undefined || lab.startsWith(options.prefix));
 
@@ -242,7 +242,7 @@ export interface ReapResult {
  * ```
  */
 export async function removeLabs(scan: LabScan, options: { readonly executor?: Executor; readonly onEvent?: EventListener } = {}): Promise<ReapResult> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const emit = options.onEvent ?? noop;
   const labs: string[] = [];
   const removed: string[] = [];

@@ -10,7 +10,7 @@ import type { RunOptions, StatusReport } from "./options.ts";
 
 /** What is in place, what is missing, what the journal owns. */
 export async function status(lab: Plannable, options: RunOptions = {}): Promise<StatusReport> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const plan = await planFor(lab, executor);
   const data = plan.toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);

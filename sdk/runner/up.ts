@@ -35,7 +35,7 @@ import { trapSignals } from "./signals.ts";
  */
 export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpResult> {
   const t0 = performance.now();
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const stateDir = options.stateDir ?? defaultStateDir();
   const emit = options.onEvent ?? noop;
   const concurrency = options.concurrency ?? 2;

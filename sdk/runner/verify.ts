@@ -13,7 +13,7 @@ import type { DriftItem, VerifyOptions, VerifyReport } from "./options.ts";
 
 /** Reads everything the plan touches and compares; throws `DRIFT` unless clean (or returns the report with `throwOnDrift: false`). */
 export async function verify(lab: Plannable, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const executor = options.executor ?? defaultExecutor();
+  const executor = options.executor ?? (await defaultExecutor());
   const plan = (await planFor(lab, executor)).toJSON();
   const owned = readOwnership(options.stateDir ?? defaultStateDir(), lab.name);
   const namespaces = [plan.host, ...endpointNamespaces(plan, owned)];

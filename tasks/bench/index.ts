@@ -23,6 +23,8 @@ import { diffBench, planBench, type MicroResult } from "./micro.ts";
 import { coldStart, planMemory } from "./process-checks.ts";
 import { settleCpu } from "./settle.ts";
 import { benchLab, perEndpointProfile, runUnderlay } from "./underlay-run.ts";
+import { childRun, CHILD_METHODS, type ChildMethod } from "./netlink/child-runs.ts";
+import { buildFloor } from "./netlink/floor.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -53,6 +55,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       growth: { type: "string", default: "1000" },
       quick: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      floor: { type: "string" },
     },
   });
   const ns = values.quick ? [10, 100] : values.n.split(",").map(Number);
@@ -65,25 +68,59 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log(formatEnvironment(env));
   log(`underlay runs in-process under ${runtimeName()}; the baselines are their own processes.`);
 
-  // 1. Side by side, interleaved: underlay, hand-written, naive, CNI.
-  const methods = ["underlay", "hand-written", "naive", "cni"] as const;
+  // 1. Side by side, interleaved: underlay (in-process, iproute2 executor), the netlink executor
+  // under Bun and Deno and the iproute2 executor under Bun (processes of their own), the
+  // raw-netlink floor (when gcc is there), hand-written, naive, CNI.
+  const floorBin = buildFloor(values.floor ?? process.env["UNDERLAY_FLOOR_C"] ?? join(root, "../shared/perf/floor.c"), log);
+  const children = CHILD_METHODS.filter((m) => m !== "floor" || floorBin !== null);
+  const methods = ["underlay", ...children, "hand-written", "naive", "cni"] as const;
+  const iproute2 = localExecutor();
   const rows: BaselineRow[] = [];
+  const cpu: { method: string; n: number; upCpuMs: number; peakRssMB: number | null }[] = [];
   const reUps: { n: number; upMs: number; reUpMs: number }[] = [];
   for (const n of ns) {
     for (let rep = 0; rep < reps; rep++) {
       for (const method of methods) {
         await settleCpu();
         const prefix = sandboxPrefix();
-        const r = method === "underlay" ? await runUnderlay({ n, prefix }) : await (BASELINES[method] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
+        let r: { upMs: number; downMs: number; reUpMs?: number };
+        if (method === "underlay") r = await runUnderlay({ n, prefix }, iproute2);
+        else if ((CHILD_METHODS as readonly string[]).includes(method)) {
+          const c = childRun(method as ChildMethod, n, prefix, floorBin);
+          cpu.push({ method, n, upCpuMs: c.upCpuMs, peakRssMB: c.peakRssMB });
+          r = c;
+        } else r = await (BASELINES[method as keyof typeof BASELINES] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
         rows.push({ method, n, rep, upMs: r.upMs, downMs: r.downMs });
-        if ("reUpMs" in r) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs as number });
-        log(`  ${method.padEnd(12)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
+        if (r.reUpMs !== undefined) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs });
+        log(`  ${method.padEnd(14)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
       }
     }
   }
   const summary = summarize(rows);
   log("");
   log(formatTable(summary));
+
+  // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor.
+  const lab3: { method: string; ms: number }[] = [];
+  const lab3Methods = children.filter((m) => m !== "iproute2 (bun)");
+  for (let rep = 0; rep < Math.max(reps, 5); rep++) {
+    for (const method of lab3Methods) {
+      await settleCpu();
+      const c = childRun(method, 3, sandboxPrefix(), floorBin);
+      lab3.push({ method, ms: c.upMs + c.downMs });
+    }
+  }
+  const medianOf = (xs: readonly number[]): number => stat(xs).median;
+  log("\n3-endpoint lab, up + down (median ms):");
+  for (const m of lab3Methods) log(`  ${m.padEnd(14)} ${medianOf(lab3.filter((x) => x.method === m).map((x) => x.ms)).toFixed(2)} ms`);
+  log("\nCPU time per endpoint of up (median; underlay: the whole process, every thread; floor: its working thread) and peak RSS:");
+  for (const n of ns) {
+    for (const m of children) {
+      const of = cpu.filter((c) => c.method === m && c.n === n);
+      const rss = of.map((c) => c.peakRssMB).filter((x): x is number => x !== null);
+      log(`  ${m.padEnd(14)} n=${String(n).padStart(4)}: ${(medianOf(of.map((c) => c.upCpuMs)) / n).toFixed(3)} ms CPU/endpoint${rss.length > 0 ? `, peak RSS ${medianOf(rss).toFixed(0)} MB` : ""}`);
+    }
+  }
 
   // 2. Per-endpoint cost within one up of N = growthN: first 10% of endpoints vs last 10%, in
   // `reps` separate ups (the same repetitions as the table), reported as the median ratio.
@@ -153,6 +190,25 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
     targets.push({ what: `down N=${n}: underlay / netns-del batch`, value: (ud / med("hand-written", n, "down")).toFixed(2), bound: "≤ 1.5", met: ud / med("hand-written", n, "down") <= 1.5 });
     targets.push({ what: `down N=${n}: CNI DEL / underlay`, value: (med("cni", n, "down") / ud).toFixed(0), bound: "≥ 50", met: med("cni", n, "down") / ud >= 50 });
   }
+  if (floorBin !== null) {
+    for (const n of ns.filter((x) => x >= 100)) {
+      for (const m of ["netlink (bun)", "netlink (deno)"]) {
+        const up = med(m, n, "up") / med("floor", n, "up");
+        const down = med(m, n, "down") / med("floor", n, "down");
+        targets.push({ what: `up N=${n}: ${m} / raw-netlink floor`, value: up.toFixed(2), bound: "≤ 1.5", met: up <= 1.5 });
+        targets.push({ what: `down N=${n}: ${m} / raw-netlink floor`, value: down.toFixed(2), bound: "≤ 2", met: down <= 2 });
+      }
+    }
+    const floor3 = medianOf(lab3.filter((x) => x.method === "floor").map((x) => x.ms));
+    for (const m of ["netlink (bun)", "netlink (deno)"]) {
+      const r3 = medianOf(lab3.filter((x) => x.method === m).map((x) => x.ms)) / floor3;
+      targets.push({ what: `3-endpoint lab up+down: ${m} / floor`, value: r3.toFixed(2), bound: "≤ 2", met: r3 <= 2 });
+    }
+  }
+  for (const n of ns) {
+    const rssOf = (m: string): number => medianOf(cpu.filter((c) => c.method === m && c.n === n && c.peakRssMB !== null).map((c) => c.peakRssMB as number));
+    if (n === biggest) targets.push({ what: `peak RSS N=${n}: netlink (bun) vs iproute2 (bun)`, value: `${rssOf("netlink (bun)").toFixed(0)} / ${rssOf("iproute2 (bun)").toFixed(0)} MB`, bound: "no worse", met: rssOf("netlink (bun)") <= rssOf("iproute2 (bun)") * 1.05 });
+  }
   targets.push({ what: `N=${growthN}: last 10% / first 10% of endpoints, ms each (median of ${reps})`, value: (lastTenth / firstTenth).toFixed(2), bound: "≤ 1.3", met: lastTenth / firstTenth <= 1.3 });
   const big = reUps.filter((r) => r.n === biggest);
   const reRatio = stat(big.map((r) => r.reUpMs / r.upMs)).median;
@@ -164,7 +220,7 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
   log("\nTargets:");
   for (const t of targets) log(`  ${t.met ? "✓" : "✗"} ${t.what.padEnd(46)} ${t.value.padStart(8)}  (${t.bound})`);
 
-  const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), rows, summary, growth: { n: growthN, reps, ratios: profiles.map((p) => p.lastTenth / p.firstTenth), upMs: profile.upMs, firstTenthMs: firstTenth, lastTenthMs: lastTenth, perEndpoint: profile.perEndpoint }, reUps, observeMsPerNs, micro: [...plans, ...diff], ipam, memory, memoryBun, coldStart: { bun: cold, node: coldNode }, targets };
+  const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), rows, summary, cpu, lab3, growth: { n: growthN, reps, ratios: profiles.map((p) => p.lastTenth / p.firstTenth), upMs: profile.upMs, firstTenthMs: firstTenth, lastTenthMs: lastTenth, perEndpoint: profile.perEndpoint }, reUps, observeMsPerNs, micro: [...plans, ...diff], ipam, memory, memoryBun, coldStart: { bun: cold, node: coldNode }, targets };
   mkdirSync(join(root, "bench-results"), { recursive: true });
   writeFileSync(join(root, "bench-results/latest.json"), `${JSON.stringify(out, null, 2)}\n`);
   if (values.json) console.log(JSON.stringify(out));

@@ -15,11 +15,11 @@
  * (or `UNDERLAY_FLOOR_C=path/to/floor.c`; default: `../shared/perf/floor.c` beside the repository).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildFloor, floorRun as floorRunOf } from "./netlink/floor.ts";
 import { settleCpu } from "./settle.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -37,34 +37,8 @@ function run(program: string, args: readonly string[]): string {
   return r.stdout;
 }
 
-function buildFloor(): string | null {
-  if (!existsSync(floorSource)) {
-    console.log(`floor.c not found at ${floorSource} (pass --floor or UNDERLAY_FLOOR_C): running without the floor`);
-    return null;
-  }
-  if (spawnSync("gcc", ["--version"]).status !== 0) {
-    console.log("gcc is not installed: running without the floor");
-    return null;
-  }
-  const dir = mkdtempSync(join(tmpdir(), "underlay-floor-"));
-  const bin = join(dir, "floor");
-  run("gcc", ["-O2", "-o", bin, floorSource, "-lpthread"]);
-  return bin;
-}
-
 function floorRun(bin: string, n: number, batched: boolean): Run {
-  const prefix = `fl${process.pid % 10000}`;
-  const opts = ["-P", prefix, "-t", "1", "-q", ...(batched ? ["-b"] : [])];
-  run(bin, ["-P", prefix, "host-up"]);
-  try {
-    const upOut = run(bin, [...opts, "up", String(n)]);
-    const up = /total_ms=([\d.]+)/.exec(upOut);
-    const cpu = /on-cpu ms_per_ep=([\d.]+) runqueue-wait ms_per_ep=([\d.]+)/.exec(upOut);
-    const down = /total_ms=([\d.]+)/.exec(run(bin, [...opts, "down", String(n)]));
-    return { method: batched ? "floor -b" : "floor", n, upMs: Number(up?.[1]), downMs: Number(down?.[1]), upCpuMs: Number(cpu?.[1]) * n, upWaitMs: Number(cpu?.[2]) * n };
-  } finally {
-    run(bin, ["-P", prefix, "host-down"]);
-  }
+  return { method: batched ? "floor -b" : "floor", ...floorRunOf(bin, n, batched) };
 }
 
 function libraryRun(runtime: "bun" | "deno", n: number): Run {
@@ -82,7 +56,7 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-const bin = buildFloor();
+const bin = buildFloor(floorSource, console.log);
 const methods: Method[] = bin === null ? ["bun", "deno"] : ["floor", "floor -b", "bun", "deno"];
 const runs: Run[] = [];
 try {

@@ -6,7 +6,7 @@
  * parent are removed after it, untimed — the hand-written script deletes its host namespace in
  * the same batch as the endpoints, one more line).
  */
-import { lab, net, type LabBuilder } from "../../sdk/index.ts";
+import { lab, net, type Executor, type LabBuilder } from "../../sdk/index.ts";
 import { exec } from "./baselines/exec.ts";
 import { GATEWAY, hostNetns, PARENT, SUBNET, withSandbox } from "./baselines/sandbox.ts";
 import type { BaselineOptions, BaselineResult } from "./baselines/types.ts";
@@ -34,23 +34,24 @@ export interface UnderlayExtra {
  *
  * @example
  * ```ts
- * const r = await runUnderlay({ n: 100, prefix: sandboxPrefix() });
+ * const r = await runUnderlay({ n: 100, prefix: sandboxPrefix() }, localExecutor());
  * ```
  */
-export async function runUnderlay(opts: BaselineOptions): Promise<BaselineResult & UnderlayExtra> {
+export async function runUnderlay(opts: BaselineOptions, executor?: Executor): Promise<BaselineResult & UnderlayExtra> {
+  const upOpts = { hostsFiles: false, handleSignals: false, ...(executor === undefined ? {} : { executor }) } as const;
   return withSandbox(opts.prefix, async (host) => {
     const l = benchLab(opts.prefix, opts.n);
-    const up = await l.up({ hostsFiles: false, handleSignals: false });
+    const up = await l.up(upOpts);
     await opts.afterUp?.(l.plan().endpoints.map((e) => e.netns));
     // down is timed alone: it deletes the N endpoint namespaces in one batch; the hand-written
     // script's batch also deletes its host namespace (one more line, no extra process).
     const t0 = performance.now();
-    await l.down();
+    await l.down(executor === undefined ? {} : { executor });
     const downMs = performance.now() - t0;
-    await l.up({ hostsFiles: false, handleSignals: false });
-    const again = await l.up({ hostsFiles: false, handleSignals: false });
+    await l.up(upOpts);
+    const again = await l.up(upOpts);
     if (again.changed !== 0) throw new Error(`re-up changed ${again.changed} steps`);
-    await l.down();
+    await l.down(executor === undefined ? {} : { executor });
     await exec(["ip", "netns", "del", host]);
     return { upMs: up.ms, downMs, perEndpointUpMs: null, reUpMs: again.ms };
   });

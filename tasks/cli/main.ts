@@ -5,7 +5,8 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { localExecutor, UnderlayError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { UnderlayError, type UnderlayErrorCode } from "../../sdk/index.ts";
+import { chooseExecutor } from "../../sdk/runner/context.ts";
 import { defaultStateDir } from "../../sdk/runner/state-dir.ts";
 import { COMMANDS, COMMON_OPTIONS, type OptionSpec } from "./commands.ts";
 import type { CliContext, Flags } from "./context.ts";
@@ -110,7 +111,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     };
     const d = createDisplay({ mode: mode(flags), verbose: flags.verbose, write: io.write, columns: io.columns });
     display = d;
-    const ctx: CliContext = { command: name, io, flags, values, positionals, display: d, executor: localExecutor({ onCommand: d.command }) };
+    const ctx: CliContext = { command: name, io, flags, values, positionals, display: d, executor: await chooseExecutor({ onCommand: d.command }) };
+    if (flags.verbose && ctx.executor.name === "netlink") d.log("executor: netlink — steps and state reads go to the kernel in-process, no command runs for them; programs (ping) are shown as they run");
     const run = await spec.load();
     return await run(ctx);
   } catch (e) {

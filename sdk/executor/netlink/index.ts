@@ -2,7 +2,7 @@
  * The in-process rtnetlink layer (Bun through `bun:ffi`, Deno through `Deno.dlopen`): typed
  * requests for namespaces, links, addresses, routes and sysctls, pipelined per namespace, dumps
  * in the shape `ip -json -details` prints, and errors worded as iproute2 words them. On Node it
- * reports itself unavailable. Importing this module loads no FFI: the runtime's binding is
+ * uses the optional `koffi` package, and reports itself unavailable without it. Importing this module loads no FFI: the runtime's binding is
  * imported on first use. Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN); under Deno, `deno run -A`
  * (no `--unstable-ffi` on 2.9). `bun:ffi` is documented by Bun as experimental.
  *
@@ -30,7 +30,7 @@ export type { ForeignThread } from "./threads.ts";
  *
  * @example
  * ```ts
- * const a = await netlinkAvailable(); // { available: false, runtime: "node", reason: "Node has no built-in FFI: …" } on Node
+ * const a = await netlinkAvailable(); // { available: false, runtime: "node", reason: "Node has no built-in FFI and koffi … could not be loaded: …" } on Node without koffi
  * ```
  */
 export async function netlinkAvailable(g: object = globalThis): Promise<{ readonly available: boolean; readonly runtime: Runtime; readonly reason?: string }> {

@@ -5,20 +5,30 @@
  * through a view of the calling thread's `__errno_location()`, made once.
  * @module
  */
-import { CString, dlopen, FFIType, toArrayBuffer } from "bun:ffi";
 import type { Libc } from "./libc.ts";
+
+type Pointer = number | bigint;
+/** The slice of `bun:ffi` this binding uses (imported at run time, so the package's types need no Bun). */
+interface BunFfi {
+  dlopen(name: string, symbols: Record<string, { args: readonly string[]; returns: string | number }>): { symbols: Record<string, (...args: unknown[]) => unknown> };
+  FFIType: { i64_fast: number };
+  CString: new (p: Pointer) => { toString(): string };
+  toArrayBuffer(p: Pointer, offset: number, length: number): ArrayBuffer;
+}
 
 /**
  * Opens `name` (libc) with `bun:ffi` and returns the binding.
  *
  * @example
  * ```ts
- * const libc = bunLibc("libc.so.6");
+ * const libc = await bunLibc("libc.so.6");
  * libc.close(libc.socket(16, 3, 0));
  * ```
  */
-export function bunLibc(name: string): Libc {
-  const { symbols: s } = dlopen(name, {
+export async function bunLibc(name: string): Promise<Libc> {
+  const specifier = "bun:ffi";
+  const { CString, dlopen, FFIType, toArrayBuffer } = (await import(specifier)) as BunFfi;
+  const { symbols } = dlopen(name, {
     socket: { args: ["i32", "i32", "i32"], returns: "i32" },
     setsockopt: { args: ["i32", "i32", "i32", "ptr", "u32"], returns: "i32" },
     sendto: { args: ["i32", "ptr", "u64", "i32", "ptr", "u32"], returns: FFIType.i64_fast },
@@ -37,25 +47,32 @@ export function bunLibc(name: string): Libc {
     strerror: { args: ["i32"], returns: "ptr" },
     strerrorname_np: { args: ["i32"], returns: "ptr" },
   });
+  type Call = (...args: unknown[]) => unknown;
+  const s = symbols as Record<"socket" | "setsockopt" | "sendto" | "recv" | "close" | "open" | "read" | "write" | "setns" | "unshare" | "mount" | "umount2" | "unlink" | "mkdir", Call> & {
+    __errno_location(): Pointer | null;
+    strerror(n: number): Pointer | null;
+    strerrorname_np(n: number): Pointer | null;
+  };
+  const num = (v: unknown): number => Number(v);
   const location = s.__errno_location();
   if (location === null) throw new Error("__errno_location() returned NULL");
   const errnoCell = new Int32Array(toArrayBuffer(location, 0, 4));
   return {
     runtime: "bun",
-    socket: (d, t, p) => s.socket(d, t, p),
-    setsockopt: (fd, level, opt, value, length) => s.setsockopt(fd, level, opt, value, length),
-    sendto: (fd, buf, length, flags, addr, addrLength) => Number(s.sendto(fd, buf, length, flags, addr, addrLength)),
-    recv: (fd, buf, length, flags) => Number(s.recv(fd, buf, length, flags)),
-    close: (fd) => s.close(fd),
-    open: (path, flags, mode) => s.open(path, flags, mode),
-    read: (fd, buf, length) => Number(s.read(fd, buf, length)),
-    write: (fd, buf, length) => Number(s.write(fd, buf, length)),
-    setns: (fd, type) => s.setns(fd, type),
-    unshare: (flags) => s.unshare(flags),
-    mount: (source, target, fstype, flags, data) => s.mount(source, target, fstype, flags, data),
-    umount2: (target, flags) => s.umount2(target, flags),
-    unlink: (path) => s.unlink(path),
-    mkdir: (path, mode) => s.mkdir(path, mode),
+    socket: (d, t, p) => num(s.socket(d, t, p)),
+    setsockopt: (fd, level, opt, value, length) => num(s.setsockopt(fd, level, opt, value, length)),
+    sendto: (fd, buf, length, flags, addr, addrLength) => num(s.sendto(fd, buf, length, flags, addr, addrLength)),
+    recv: (fd, buf, length, flags) => num(s.recv(fd, buf, length, flags)),
+    close: (fd) => num(s.close(fd)),
+    open: (path, flags, mode) => num(s.open(path, flags, mode)),
+    read: (fd, buf, length) => num(s.read(fd, buf, length)),
+    write: (fd, buf, length) => num(s.write(fd, buf, length)),
+    setns: (fd, type) => num(s.setns(fd, type)),
+    unshare: (flags) => num(s.unshare(flags)),
+    mount: (source, target, fstype, flags, data) => num(s.mount(source, target, fstype, flags, data)),
+    umount2: (target, flags) => num(s.umount2(target, flags)),
+    unlink: (path) => num(s.unlink(path)),
+    mkdir: (path, mode) => num(s.mkdir(path, mode)),
     errno: () => errnoCell[0] ?? 0,
     strerror: (n) => {
       const p = s.strerror(n);

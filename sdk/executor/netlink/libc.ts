@@ -6,8 +6,8 @@
  * returns -1 and {@link Libc.errno} must be read right after it.
  *
  * The binding for a runtime is loaded with a dynamic `import()` only on that runtime, so
- * importing this module (or the SDK) on Node does nothing; there {@link loadLibc} reports why
- * the layer is unavailable.
+ * importing this module (or the SDK) does nothing; on Node the binding uses the optional `koffi`
+ * package, and {@link loadLibc} reports why the layer is unavailable when it cannot be loaded.
  *
  * @example
  * ```ts
@@ -20,8 +20,8 @@ import { detectRuntime, type Runtime } from "./runtime.ts";
 
 /** libc, as far as the netlink layer needs it. Pointers are `Uint8Array`s; `null` is NULL. */
 export interface Libc {
-  /** The runtime whose FFI this binding uses. */
-  readonly runtime: "bun" | "deno";
+  /** The runtime whose FFI this binding uses (Node: through the optional `koffi` package). */
+  readonly runtime: FfiRuntime;
   socket(domain: number, type: number, protocol: number): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, length: number): number;
   sendto(fd: number, buf: Uint8Array, length: number, flags: number, addr: Uint8Array, addrLength: number): number;
@@ -44,9 +44,12 @@ export interface Libc {
   errnoName(n: number): string;
 }
 
+/** A runtime with a foreign function interface the layer can use. */
+export type FfiRuntime = "bun" | "deno" | "node";
+
 /** The outcome of {@link loadLibc}: a binding, or why there is none. */
 export type LibcResult =
-  | { readonly available: true; readonly runtime: "bun" | "deno"; readonly libc: Libc }
+  | { readonly available: true; readonly runtime: FfiRuntime; readonly libc: Libc }
   | { readonly available: false; readonly runtime: Runtime; readonly reason: string };
 
 /**
@@ -67,7 +70,7 @@ let cached: Promise<LibcResult> | undefined;
  * @example
  * ```ts
  * const r = await loadLibc();
- * r.available ? r.runtime : r.reason; // "bun" | "deno" | "Node has no FFI without a native addon …"
+ * r.available ? r.runtime : r.reason; // "bun" | "deno" | "node" | "Node has no built-in FFI and koffi … could not be loaded …"
  * ```
  */
 export function loadLibc(g: object = globalThis): Promise<LibcResult> {
@@ -82,20 +85,23 @@ async function load(g: object): Promise<LibcResult> {
   try {
     if (runtime === "bun") {
       const m = await import("./libc-bun.ts");
-      return { available: true, runtime, libc: m.bunLibc(LIBC_NAME) };
+      return { available: true, runtime, libc: await m.bunLibc(LIBC_NAME) };
     }
     if (runtime === "deno") {
       const m = await import("./libc-deno.ts");
       return { available: true, runtime, libc: m.denoLibc(LIBC_NAME, g) };
     }
+    if (runtime === "node") {
+      const m = await import("./libc-koffi.ts");
+      return { available: true, runtime, libc: await m.koffiLibc(LIBC_NAME) };
+    }
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
+    if (runtime === "node") {
+      return { available: false, runtime, reason: `Node has no built-in FFI and koffi (an optional dependency of underlay) could not be loaded: ${why.split("\n")[0]} — install it (npm install koffi) or use the iproute2 executor` };
+    }
     const hint = runtime === "deno" ? " — run deno with -A" : "";
     return { available: false, runtime, reason: `${runtime}: cannot load ${LIBC_NAME} through FFI: ${why}${hint}` };
   }
-  const reason =
-    runtime === "node"
-      ? "Node has no built-in FFI: the in-process netlink layer runs on Bun (bun:ffi) and Deno (Deno.dlopen); on Node use the iproute2 executor"
-      : "unknown JavaScript runtime: the in-process netlink layer runs on Bun and Deno";
-  return { available: false, runtime, reason };
+  return { available: false, runtime, reason: "unknown JavaScript runtime: the in-process netlink layer runs on Bun, Deno and Node (with koffi)" };
 }

@@ -9,6 +9,8 @@
  */
 import type { RawNamespace } from "../../state/types.ts";
 import type { NetlinkFailure } from "./failure.ts";
+import type { FfiRuntime } from "./libc.ts";
+import type { NetnsListEntry } from "./nsid.ts";
 import type { AddrChange, LinkAdd, LinkDel, LinkSet, NetlinkRequest, RouteChange } from "./requests.ts";
 import type { ForeignThread } from "./threads.ts";
 
@@ -28,7 +30,7 @@ export type Call<T> = T extends unknown ? Omit<T, "op"> & { readonly netns?: str
 /** The handle returned by {@link openNetlink}. */
 export interface Netlink {
   /** The runtime whose FFI it uses. */
-  readonly runtime: "bun" | "deno";
+  readonly runtime: FfiRuntime;
   /** `ip netns add NAME`. */
   netnsAdd(name: string): void;
   /** `ip netns del NAME`. */
@@ -62,6 +64,8 @@ export interface Netlink {
   batch(netns: string | null, requests: readonly NetlinkRequest[]): void;
   /** The namespace's links, addresses and routes in the shape `ip -json -details` prints. */
   dump(netns: string | null): RawNamespace;
+  /** `ip -json netns list` inside `netns`: every named namespace, with the id `netns` knows it by (if any). */
+  netnsIds(netns: string | null): NetnsListEntry[];
   /** Reads a sysctl inside `netns` (`null` when the key does not exist). */
   sysctlRead(netns: string | null, key: string): string | null;
   /** Writes a sysctl inside `netns`. */

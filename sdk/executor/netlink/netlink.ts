@@ -27,6 +27,7 @@ import { encodeGetLink, encodeLinkAdd, encodeLinkDel, encodeLinkSet } from "./en
 import { iproute2Message, netlinkError, type NetlinkFailure } from "./failure.ts";
 import { loadLibc, type Libc } from "./libc.ts";
 import { closeEntry, cString, netnsAdd, netnsDel, netnsList, openNamespace, type NamespaceEntry, type NsContext } from "./netns.ts";
+import { netnsIds } from "./nsid.ts";
 import { foreignThreads } from "./threads.ts";
 import { requestArgv, type AddrChange, type LinkAdd, type LinkDel, type LinkSet, type NetlinkRequest, type RouteChange } from "./requests.ts";
 
@@ -232,6 +233,7 @@ export function createNetlink(libc: Libc, options: NetlinkOptions = {}): Netlink
     send,
     batch,
     dump: (netns) => dumpNamespace(libc, sockFor(netns), w),
+    netnsIds: (netns) => netnsIds(ctx, sockFor(netns), w, netnsList(ctx.runDir)),
     sysctlRead: (netns, key) => sysctlRead(ctx, netns === null ? null : entry(netns).fd, netns, key),
     sysctlWrite: (netns, key, value) => sysctlWrite(ctx, netns === null ? null : entry(netns).fd, netns, key, value),
     foreignThreads: () => foreignThreads(home),

@@ -2,20 +2,23 @@
  * Fault injection on the real kernel: for every step k of a representative plan, step k fails
  * (an executor wrapper, and separately the kernel's own refusal), and afterwards a full
  * `ip -json` dump of the sandbox (and of every underlay-marked object in the caller's namespace)
- * equals the dump from before `up`.
+ * equals the dump from before `up`. Runs on the default executor (see vitest.config.ts: once with
+ * netlink, once with iproute2).
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { capabilities, lab, localExecutor, net, UnderlayError, type LabBuilder, type Plan } from "../../../sdk/index.ts";
+import { capabilities, lab, net, UnderlayError, type LabBuilder, type Plan } from "../../../sdk/index.ts";
+import { defaultExecutor } from "../../../sdk/runner/context.ts";
 import { compareDumps, dump, IGNORED_FIELDS } from "../../../sdk/state/index.ts";
 import { failingAt } from "../../support/fault-executor.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const name = uniqueName("uf");
 const stateDir = mkdtempSync(join(tmpdir(), "underlay-fault-"));
-const executor = localExecutor();
+// The default executor (netlink where it runs, iproute2 under UNDERLAY_EXECUTOR=iproute2): the suite runs on both.
+const executor = await defaultExecutor();
 // The test's own sandbox, and in this namespace only what carries an underlay mark: other software
 // on a shared machine adds and removes links here all the time.
 const own = { prefix: name, includeCaller: { marked: "underlay:" } } as const;

@@ -70,6 +70,8 @@ describe.runIf(requireRoot("safety"))("never change or delete what another owner
       expect(deep.code).toBe("PREFLIGHT");
       expect(deep.message).toContain(`veth vx1 in ${prefix}v-a is not in the plan, and its other end lives outside the lab`);
       await l.down({ ...opts, force: true });
+      // The kernel destroys a deleted namespace's links asynchronously, a moment after the deletion returns.
+      for (let i = 0; i < 100 && ip("-n", outside, "-o", "link", "show").includes("vx0"); i++) await new Promise((r) => setTimeout(r, 20));
       expect(ip("-n", outside, "-o", "link", "show")).not.toContain("vx0");
       expect(netnsWithPrefix(`${prefix}v-a`)).toEqual([]);
     } finally {

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { drive, ffiRuntimes, ip } from "./support.ts";
+import { drive, ffiRuntimes, ip, workerRuntimes } from "./support.ts";
 import { removeNetnsWithPrefix, requireRoot, uniqueName } from "../../../support/netns.ts";
 
 describe.runIf(requireRoot("netlink namespaces on the real kernel"))("netlink namespaces on the real kernel", () => {
@@ -58,7 +58,7 @@ describe.runIf(requireRoot("the foreign-thread check"))("the foreign-thread chec
     for (const p of prefixes) expect(removeNetnsWithPrefix(`${p}-`), `namespaces left by ${p}`).toEqual([]);
   });
 
-  it.each(ffiRuntimes)("under %s: lists a thread born while the JS thread sat in another namespace", async (runtime) => {
+  it.each(workerRuntimes)("under %s: lists a thread born while the JS thread sat in another namespace", async (runtime) => {
     const p = uniqueName("nt");
     prefixes.push(p);
     const r = await drive<{ target: string; before: unknown[]; during: { tid: number; comm: string; netns: string }[] }>(runtime, "thread-check", [p]);

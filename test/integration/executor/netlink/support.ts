@@ -1,7 +1,7 @@
 /**
- * Test support for the netlink layer on the real kernel: it runs under Bun and Deno, not under
- * the Node that runs vitest, so each test spawns `driver.ts` under a runtime (`bun driver.ts …`,
- * `deno run -A driver.ts …`) and reads the one JSON line it prints; and it asks `ip -json` itself.
+ * Test support for the netlink layer on the real kernel: each test spawns `driver.ts` under a
+ * runtime (`bun driver.ts …`, `deno run -A driver.ts …`, `node --import tsx driver.ts …` with
+ * koffi) and reads the one JSON line it prints; and it asks `ip -json` itself.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -10,15 +10,18 @@ import { fileURLToPath } from "node:url";
 /** Repository root. */
 export const root: string = fileURLToPath(new URL("../../../../", import.meta.url));
 
-/** The runtimes with FFI. */
-export const ffiRuntimes = ["bun", "deno"] as const;
+/** The runtimes with FFI (Node through koffi, the optional dependency). */
+export const ffiRuntimes = ["bun", "deno", "node"] as const;
+/** The runtimes with a global `Worker` (the positive control of the foreign-thread check starts one). */
+export const workerRuntimes = ["bun", "deno"] as const;
 /** A runtime with FFI. */
 export type FfiRuntime = (typeof ffiRuntimes)[number];
 
 /** Runs `driver.ts <scenario> …args` under `runtime`; resolves with its JSON answer (rejects with its stderr on failure). */
 export function drive<T = Record<string, unknown>>(runtime: FfiRuntime, scenario: string, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<T> {
   const driver = join(root, "test/integration/executor/netlink/driver.ts");
-  const [program, pre] = runtime === "bun" ? [join(root, "node_modules/.bin/bun"), []] : [join(root, "node_modules/.bin/deno"), ["run", "-A"]];
+  const [program, pre] =
+    runtime === "bun" ? [join(root, "node_modules/.bin/bun"), []] : runtime === "deno" ? [join(root, "node_modules/.bin/deno"), ["run", "-A"]] : [process.execPath, ["--import", "tsx"]];
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...pre, driver, scenario, ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
