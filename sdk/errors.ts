@@ -23,6 +23,7 @@ export type UnderlayErrorCode =
   | "LOCKED" // another process holds the lab lock
   | "DRIFT" // verify found differences between the kernel and the plan
   | "EXEC" // an executor could not run a command at all
+  | "TIMEOUT" // a program in an endpoint did not finish, or did not get ready, in time
   | "LEASE" // the lease store could not be read/written
   | "ROUTE" // route helper input is inconsistent
   | "USAGE"; // CLI / API misuse

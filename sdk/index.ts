@@ -26,7 +26,10 @@ export { ownershipMark, endpointNetns, parseVlanParent, nameProblem } from "./sp
 export { validateLab } from "./spec/validate.ts";
 export type { ApplyOptions, BatchOutcome, Command, CommandRunner, Executor, ExecResult, StepBatch, StepError } from "./executor/types.ts";
 export { iproute2, type IpCommand } from "./plan/iproute2.ts";
-export { localExecutor, localArgv, type LocalExecutorOptions } from "./executor/local.ts";
+export { localExecutor, localArgv, localNetnsDir, type LocalExecutor, type LocalExecutorOptions } from "./executor/local.ts";
+export { findNetnsProcesses, stopNetnsProcesses, type NetnsProcess, type NetnsProcessOptions, type StopOptions, type StoppedProcess } from "./executor/netns-processes.ts";
+export { liveLab, endpointLookup, execIn, spawnIn, forwardTo, describeReady, waitReady, type LiveLabHandle } from "./live/index.ts";
+export type { ExecOptions, ExecOutput, Forward, ForwardOptions, LiveEndpoint, LiveInterface, LiveLab, LiveProcess, ProcessExit, ReadyCondition, SpawnOptions } from "./live/index.ts";
 export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
 export { iproute2Executor } from "./executor/iproute2/executor.ts";
 export { up, down, verify, check, status, runner, defaultStateDir, parseDuration, type Plannable } from "./runner/index.ts";

@@ -8,8 +8,9 @@ import type { Executor } from "../executor/types.ts";
 import type { Op, PlanData } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
 import { deleteNamespaces, undoOps, type Undoable } from "./apply.ts";
+import { stopLabProcesses } from "./stop-processes.ts";
 import { defaultExecutor, defaultStateDir, noop, planFor, type Plannable } from "./context.ts";
-import { discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
+import { createdNamespace, discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
 import { lockLab } from "./lock.ts";
 import type { DownOptions, DownResult } from "./options.ts";
 
@@ -66,12 +67,13 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
       // The usual case: everything the lab owns lives in namespaces it owns. Delete them by name.
       const count = fast.namespaces.reduce((n, [, names]) => n + names.length, 0);
       emit({ type: "start", action: "down", lab: lab.name, total: count + fast.covered, inPlace: 0 });
+      const stopped = await stopLabProcesses(executor, fast.namespaces.flatMap(([, names]) => names), options.graceMs);
       const rb = await deleteNamespaces(executor, fast.namespaces, options.onEvent ?? null);
       if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone, rb.failed);
       discardJournal(stateDir, lab.name);
       const ms = performance.now() - t0;
       emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + fast.covered, ms });
-      return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, ms };
+      return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, stopped, ms };
     }
     const owned = fast === null ? readOwnership(stateDir, lab.name) : { ops: teardownSteps(fast).map((op) => ({ op, done: true })), complete: true, planHash: null };
     const covered = fast?.covered ?? 0;
@@ -83,8 +85,9 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     emit({ type: "start", action: "down", lab: lab.name, total: ops.length + covered, inPlace: 0 });
     if (options.dryRun || ops.length === 0) {
       if (!options.dryRun && owned.ops.length === 0) openJournal(stateDir, lab.name).remove();
-      return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
+      return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), stopped: [], ms: performance.now() - t0 };
     }
+    const stopped = await stopLabProcesses(executor, ops.flatMap((o) => createdNamespace(o) ?? []), options.graceMs);
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
     // the next down replays it and finds what is left ("already gone" counts as done).
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
@@ -92,7 +95,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     discardJournal(stateDir, lab.name);
     const ms = performance.now() - t0;
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
-    return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };
+    return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), stopped, ms };
   } finally {
     await lock.release();
   }
