@@ -91,6 +91,11 @@ function commandLine(proc: string, pid: number): string[] {
  * ```
  */
 export function findNetnsProcesses(names: readonly string[], options: NetnsProcessOptions = {}): NetnsProcess[] {
+  return scan(names, options).map(({ pid, netns, argv }) => ({ pid, netns, argv }));
+}
+
+/** The processes in these namespaces, each with the `ns/net` link it was found with. */
+function scan(names: readonly string[], options: NetnsProcessOptions): (NetnsProcess & { readonly link: string })[] {
   if (names.length === 0) return [];
   const proc = options.procDir ?? "/proc";
   const own = link(join(proc, "self/ns/net"));
@@ -115,7 +120,7 @@ export function findNetnsProcesses(names: readonly string[], options: NetnsProce
   const found = elsewhere.filter(([, ns]) => byLink.has(ns));
   if (found.length === 0) return [];
   const spared = selfAndAncestors(proc);
-  return found.filter(([pid]) => !spared.has(pid)).map(([pid, ns]) => ({ pid, netns: byLink.get(ns) as string, argv: commandLine(proc, pid) }));
+  return found.filter(([pid]) => !spared.has(pid)).map(([pid, ns]) => ({ pid, netns: byLink.get(ns) as string, argv: commandLine(proc, pid), link: ns }));
 }
 
 /**
@@ -137,9 +142,12 @@ export async function stopNetnsProcesses(names: readonly string[], options: Stop
   const killWaitMs = options.killWaitMs ?? 5000;
   const stopped: StoppedProcess[] = [];
   for (let round = 0; round < 3; round++) {
-    const found = findNetnsProcesses(names, options);
-    if (found.length === 0) break;
-    const where = new Map(found.map((p) => [p.pid, link(join(proc, String(p.pid), "ns/net"))]));
+    const scanned = scan(names, options);
+    if (scanned.length === 0) break;
+    // Alive while it still lives in the namespace it was found in (compared with the link read
+    // by the scan: a process that exits right after it was seen reads as gone, never as alive).
+    const where = new Map(scanned.map((p) => [p.pid, p.link]));
+    const found: NetnsProcess[] = scanned.map(({ pid, netns, argv }) => ({ pid, netns, argv }));
     const alive = (p: NetnsProcess): boolean => link(join(proc, String(p.pid), "ns/net")) === where.get(p.pid);
     const send = (p: NetnsProcess, signal: NodeJS.Signals): void => {
       try {
