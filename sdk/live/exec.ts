@@ -4,7 +4,7 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import { netnsLink, requireLocal, spawnInNetns } from "../executor/local-spawn.ts";
+import { livesIn, netnsLink, requireLocal, spawnInNetns } from "../executor/local-spawn.ts";
 import type { Command, Executor } from "../executor/types.ts";
 import { liveProcess, outputForMessage, shown } from "./process.ts";
 import { waitReady } from "./ready.ts";
@@ -42,8 +42,9 @@ export async function execIn(executor: Executor, endpoint: LiveEndpoint, argv: r
 }
 
 /**
- * Starts `argv` in an endpoint and leaves it running; with `ready`, resolves once it is ready
- * (or rejects, having stopped it, with its output in the message). Local executor only.
+ * Starts `argv` in an endpoint and leaves it running; resolves once it lives in the endpoint's
+ * namespace — with `ready`, once it is ready (or rejects, having stopped it, with its output in
+ * the message). Local executor only.
  *
  * @example
  * ```ts
@@ -57,6 +58,10 @@ export async function spawnIn(executor: Executor, endpoint: LiveEndpoint, argv: 
     dir,
   );
   const p = liveProcess(child, endpoint.name, argv);
-  if (options.ready !== undefined) await waitReady(p, options.ready, options.readyTimeoutMs ?? 10_000, netnsLink(endpoint.netns, dir));
+  const link = netnsLink(endpoint.netns, dir);
+  // Resolve only once the program lives in the endpoint (nsenter has entered it), so that a
+  // teardown right after spawn() finds it there: before, it is still in this namespace.
+  for (let pause = 1; !livesIn(p.pid, link) && p.exit === null; pause = Math.min(10, pause * 2)) await new Promise((r) => setTimeout(r, pause));
+  if (options.ready !== undefined) await waitReady(p, options.ready, options.readyTimeoutMs ?? 10_000, link);
   return p;
 }
