@@ -149,7 +149,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): LocalExecutor
         const ms = (performance.now() - t0) / part.length;
         const parsed = parseFanOut(r.stdout, part.length);
         part.forEach((i, k) => {
-          const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+          const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}`, ...(r.signal === undefined ? {} : { signal: r.signal }) };
           results[i] = { ...one, ms };
         });
       }
@@ -187,6 +187,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): LocalExecutor
           code: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(out).toString("utf8"),
           stderr: Buffer.concat(err).toString("utf8"),
+          ...(signal === null ? {} : { signal }),
         };
         resolve(timedOut ? { ...result, timedOut } : result);
       };

@@ -37,6 +37,11 @@ export interface ExecResult {
   readonly ms?: number;
   /** `true` when the program was stopped because it outlived its `timeoutMs`. */
   readonly timedOut?: boolean;
+  /**
+   * The signal that killed the program (`SIGTERM`, …), when one did: whatever it was doing may
+   * or may not have taken effect (a namespace created just before the kill, say).
+   */
+  readonly signal?: string;
 }
 
 /** Steps that run in order in one namespace. */
