@@ -53,13 +53,21 @@ export interface HookLabOptions extends TestLabOptions {
  */
 export function useLab(hooks: EachHooks | AllHooks, build: LabFactory, options: HookLabOptions = {}): () => UpResult {
   let current: UpResult | null = null;
+  // The lab being brought up: if the hook times out meanwhile, the runner goes on to the
+  // teardown hook, which must still find (and take down) the lab once it is up.
+  let pending: Promise<UpResult> | null = null;
   const [before, after] = "beforeEach" in hooks ? [hooks.beforeEach, hooks.afterEach] : [hooks.beforeAll, hooks.afterAll];
   before(async () => {
-    current = await upTestLab(build, options);
+    const up = upTestLab(build, options);
+    pending = up;
+    const live = await up;
+    if (pending === up) current = live;
   }, options.hookTimeoutMs);
   after(async () => {
-    const live = current;
+    const up = pending;
+    pending = null;
     current = null;
+    const live = up === null ? null : await up.catch(() => null);
     if (live !== null) await downTestLab(live, options);
   }, options.hookTimeoutMs);
   return () => {
@@ -86,11 +94,18 @@ export type LabTest = (title: string, fn: (context: { readonly lab: UpResult }) 
  * ```
  */
 export function labTest(runner: { readonly test: TestFn } & ({ readonly afterEach: Hook } | { readonly afterAll: Hook }), build: LabFactory, options: HookLabOptions = {}): LabTest {
-  const open = new Set<UpResult>();
+  /** Tests whose lab is not down yet: its `up` (maybe still running), and whether the sweep took it over. */
+  const open = new Set<{ readonly up: Promise<UpResult>; swept: boolean }>();
   const sweep = async (): Promise<void> => {
     const left = [...open];
     open.clear();
-    await Promise.all(left.map((live) => downTestLab(live, options)));
+    for (const slot of left) slot.swept = true;
+    await Promise.all(
+      left.map(async (slot) => {
+        const live = await slot.up.catch(() => null);
+        if (live !== null) await downTestLab(live, options);
+      }),
+    );
   };
   if ("afterEach" in runner) runner.afterEach(sweep, options.hookTimeoutMs);
   else runner.afterAll(sweep, options.hookTimeoutMs);
@@ -98,13 +113,24 @@ export function labTest(runner: { readonly test: TestFn } & ({ readonly afterEac
     runner.test(
       title,
       async () => {
-        const live = await upTestLab(build, options);
-        open.add(live);
+        const slot = { up: upTestLab(build, options), swept: false };
+        open.add(slot);
+        const live = await slot.up.catch((e: unknown) => {
+          open.delete(slot);
+          // An abandoned test (timed out while its lab came up) has nobody to report to.
+          if (slot.swept) return null;
+          throw e;
+        });
+        // A test that timed out while its lab came up was abandoned: the sweep takes the lab down.
+        if (live === null || slot.swept) return;
         try {
           await fn({ lab: live });
         } finally {
-          // Unless the sweep took it already (the test timed out and was abandoned meanwhile).
-          if (open.delete(live)) await downTestLab(live, options);
+          // Unless the sweep took it over (the test timed out and was abandoned meanwhile).
+          if (!slot.swept) {
+            open.delete(slot);
+            await downTestLab(live, options);
+          }
         }
       },
       timeout,

@@ -8,6 +8,7 @@ import type { LabSpec } from "../spec/types.ts";
 import type { DownOptions, DownResult, UpOptions, UpResult } from "../runner/options.ts";
 import { checkEndpointNames, testLabName, type LabNameOptions } from "./names.ts";
 import { UnderlayError } from "../errors.ts";
+import { discardsSettled } from "../runner/journal.ts";
 
 /** What a lab factory returns: a lab (a `LabBuilder`, or anything with its name, spec and `up`). */
 export interface TestLabBuilder {
@@ -58,8 +59,12 @@ export async function upTestLab(build: LabFactory, options: TestLabOptions = {})
  * await downTestLab(live, { down: { graceMs: 500 } });
  * ```
  */
-export function downTestLab(live: UpResult, options: TestLabOptions = {}): Promise<DownResult> {
-  return live.down(options.down);
+export async function downTestLab(live: UpResult, options: TestLabOptions = {}): Promise<DownResult> {
+  const r = await live.down(options.down);
+  // The runner may stop its worker as soon as a file's last teardown returns: let the journal's
+  // background unlink finish first, or its renamed file would stay in the state directory.
+  await discardsSettled();
+  return r;
 }
 
 /**

@@ -6,11 +6,12 @@
  * vitest.
  * @module
  */
+import { UnderlayError } from "../errors.ts";
 import type { UpResult } from "../runner/options.ts";
 import { downTestLab, upTestLab, type LabFactory, type TestLabOptions } from "./test-lab.ts";
 
 /** The fixture function vitest calls: context (destructured, as vitest requires), then `use`. */
-export type LabFixtureFn = (context: { readonly task?: unknown }, use: (lab: UpResult) => Promise<void>) => Promise<void>;
+export type LabFixtureFn = (context: { readonly task?: unknown; readonly signal?: AbortSignal }, use: (lab: UpResult) => Promise<void>) => Promise<void>;
 
 /**
  * A vitest fixture that gives each test (or file) its own lab.
@@ -28,8 +29,17 @@ export type LabFixtureFn = (context: { readonly task?: unknown }, use: (lab: UpR
 export function labFixture(build: LabFactory, options: TestLabOptions = {}): LabFixtureFn {
   // vitest reads the first parameter's destructuring pattern to see which fixtures this one
   // needs: it must stay an object pattern.
-  return async ({ task }, use) => {
-    const live = await upTestLab(build, options);
+  return async ({ task, signal }, use) => {
+    // vitest aborts the test's signal when the test times out — also while its fixtures are
+    // still being set up, when it would no longer take a lab handed to use() down: so `up`
+    // follows the signal (rolling back), and a lab that is up by then goes down at once.
+    const theirs = options.up?.signal;
+    const abort = signal === undefined ? theirs : theirs === undefined ? signal : AbortSignal.any([theirs, signal]);
+    const live = await upTestLab(build, abort === undefined ? options : { ...options, up: { ...options.up, signal: abort } });
+    if (signal?.aborted === true) {
+      await downTestLab(live, options);
+      throw new UnderlayError("ABORTED", `the test ended (${String(signal.reason)}) while its lab ${live.lab} came up — the lab is down again`);
+    }
     // Which lab a test had, for reporters and for whoever looks at a leftover.
     const meta = (task as { meta?: Record<string, unknown> } | undefined)?.meta;
     if (meta !== undefined) meta.underlayLab = live.lab;

@@ -1,7 +1,7 @@
 /**
  * The fixtures tear a test's lab down whatever becomes of the test: a suite whose tests pass,
- * fail and time out — each leaving a program running in its lab — plus a per-file lab whose test
- * fails, run for real under vitest (fixture) and under `bun test --parallel=2` (hook helpers).
+ * fail and time out — in the test, and while its lab is still coming up — each leaving a program
+ * running in its lab, plus a per-file lab whose test fails, run for real under vitest (fixture) and under `bun test --parallel=2` (hook helpers).
  * Afterwards no namespace, hosts directory, journal or lock of the run is left, and none of the
  * programs is still running.
  */
@@ -16,8 +16,8 @@ const suite = join(import.meta.dirname, "outcomes");
 
 describe.runIf(requireRoot("fixture outcomes"))("labs are torn down when tests pass, fail or time out", () => {
   const runs = [
-    { runner: "vitest", argv: vitestArgv(suite), summary: [/Tests {2}3 failed \| 1 passed \(4\)/, /Test timed out in 2000ms/] },
-    { runner: "bun test", argv: bunTestArgv(2, ["./outcomes_spec.ts"]), summary: [/ 1 pass\n 3 fail\n/, /this test timed out after 2000ms/] },
+    { runner: "vitest", argv: vitestArgv(suite), summary: [/Tests {2}4 failed \| 1 passed \(5\)/, /Test timed out in 2000ms/, /Test timed out in 20ms/] },
+    { runner: "bun test", argv: bunTestArgv(2, ["./outcomes_spec.ts"]), summary: [/ 1 pass\n 4 fail\n/, /this test timed out after 2000ms/, /this test timed out after 20ms/] },
   ];
   for (const { runner, argv, summary } of runs) {
     it(`under ${runner}`, async () => {

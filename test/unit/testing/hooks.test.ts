@@ -27,6 +27,22 @@ function labs(log: string[]): (name: string) => TestLabBuilder {
   });
 }
 
+/** Stand-in labs whose `up` finishes only when `release()` is called. */
+function slowLabs(log: string[]): { build: (name: string) => TestLabBuilder; release: () => void } {
+  const fast = labs(log);
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  return {
+    release: () => release(),
+    build: (name) => {
+      const b = fast(name);
+      return { ...b, up: async (o) => { await gate; if (o?.signal?.aborted === true) { log.push(`rolled back ${name}`); throw new UnderlayError("ABORTED", "interrupted"); } return b.up(o); } };
+    },
+  };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+
 /** A runner with hook registries. */
 function hooks() {
   const registered: Record<string, (() => Promise<void>)[]> = { beforeEach: [], afterEach: [], beforeAll: [], afterAll: [], test: [] };
@@ -58,7 +74,24 @@ describe("labFixture (vitest)", () => {
     expect(e.message).toBe("the test failed");
     const name = task.meta.underlayLab as string;
     expect(log).toEqual([`up ${name}`, `test ${name}`, `down ${name}`]);
-    expect(fixture.toString()).toMatch(/^async \(\{ task \}, use\) =>/);
+    expect(fixture.toString()).toMatch(/^async \(\{ task, signal \}, use\) =>/);
+  });
+
+  it("follows the test's signal: a test that times out while its lab comes up gets no lab, and none is left", async () => {
+    const log: string[] = [];
+    const { build, release } = slowLabs(log);
+    const controller = new AbortController();
+    let used = false;
+    const setup = labFixture(build)({ signal: controller.signal }, async () => {
+      used = true;
+    });
+    await tick();
+    controller.abort(new Error("Test timed out in 5000ms."));
+    release();
+    const e = await rejection(setup);
+    expect(e.code).toBe("ABORTED");
+    expect(used).toBe(false);
+    expect(log.map((l) => l.split(" ")[0])).toEqual(["rolled"]);
   });
 
   it("refuses a factory that renames the lab", async () => {
@@ -83,6 +116,20 @@ describe("useLab", () => {
     await r.run("afterEach");
     expect(first).not.toBe(second);
     expect(log).toEqual([`up ${first}`, `down ${first}`, `up ${second}`, `down ${second}`]);
+  });
+
+  it("a before hook that timed out while the lab came up: the after hook takes the lab down once it is up", async () => {
+    const log: string[] = [];
+    const { build, release } = slowLabs(log);
+    const r = hooks();
+    const lab = useLab(r, build);
+    const before = r.run("beforeEach"); // abandoned by the runner: it timed out
+    await tick();
+    const after = r.run("afterEach");
+    release();
+    await Promise.all([before, after]);
+    expect(log.map((l) => l.split(" ")[0])).toEqual(["up", "down"]);
+    expect(() => lab()).toThrow("no lab is up here");
   });
 
   it("per file: one lab from beforeAll to afterAll", async () => {
@@ -126,6 +173,23 @@ describe("labTest", () => {
     release();
     await abandoned;
     expect(log).toHaveLength(2);
+  });
+
+  it("a test that timed out while its lab came up: the sweep takes the lab down, and the test function never runs", async () => {
+    const log: string[] = [];
+    const { build, release } = slowLabs(log);
+    const r = hooks();
+    let ran = false;
+    labTest(r, build)("slow start", () => {
+      ran = true;
+    });
+    const abandoned = (r.registered.test as (() => Promise<void>)[])[0]?.();
+    await tick();
+    const sweep = r.run("afterEach");
+    release();
+    await Promise.all([abandoned, sweep]);
+    expect(ran).toBe(false);
+    expect(log.map((l) => l.split(" ")[0])).toEqual(["up", "down"]);
   });
 
   it("sweeps in afterAll instead when given afterAll (concurrent tests)", () => {

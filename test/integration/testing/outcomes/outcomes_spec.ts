@@ -1,5 +1,6 @@
 /**
- * A suite whose tests pass, fail and time out — each with a program left running in its lab —
+ * A suite whose tests pass, fail and time out (once in the test, once while its lab comes up) —
+ * each with a program left running in its lab —
  * run under vitest and `bun test` by `../outcomes.test.ts`, which checks that every lab is gone
  * afterwards. (Named `_spec.ts` so that neither the project's own test run nor a plain
  * `bun test` picks it up.)
@@ -33,6 +34,14 @@ test(
     await new Promise(() => {});
   },
   2000,
+);
+
+test(
+  "times out while its lab is still coming up",
+  async ({ lab }) => {
+    await lab.spawn("a", marker(5));
+  },
+  20,
 );
 
 runner.describe("a lab per file", () => {
