@@ -13,7 +13,14 @@ import type { ApplyOptions, BatchOutcome, StepBatch, StepError } from "./types.t
 /** A step that only touches files. */
 export type FileStep = HostsFile | HostsRemove;
 
-/** Whether a step only touches files (and can be carried out in-process). */
+/**
+ * Whether a step only touches files (and can be carried out in-process).
+ *
+ * @example
+ * ```ts
+ * isFileStep({ kind: "hosts-remove", netns: null, namespaces: ["demo-web"] }); // true
+ * ```
+ */
 export function isFileStep(step: Step): step is FileStep {
   return step.kind === "hosts-file" || step.kind === "hosts-remove";
 }

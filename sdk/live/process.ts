@@ -8,12 +8,27 @@ import { UnderlayError } from "../errors.ts";
 import { outputLog, type LinePattern } from "./output-log.ts";
 import type { LiveProcess, ProcessExit } from "./types.ts";
 
-/** Formats a command line for messages. */
+/**
+ * Formats a command line for messages (arguments with blanks or quotes are quoted).
+ *
+ * @example
+ * ```ts
+ * shown(["sh", "-c", "exec sleep 30"]); // 'sh -c "exec sleep 30"'
+ * ```
+ */
 export function shown(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
-/** A program's captured output, indented for an error message. */
+/**
+ * A program's captured output (its last 40 lines), indented for an error message.
+ *
+ * @example
+ * ```ts
+ * outputForMessage("starting\n"); // "  | starting"
+ * outputForMessage("");           // "  (no output)"
+ * ```
+ */
 export function outputForMessage(text: string): string {
   const trimmed = text.trimEnd();
   return trimmed === "" ? "  (no output)" : trimmed.split("\n").slice(-40).map((l) => `  | ${l}`).join("\n");

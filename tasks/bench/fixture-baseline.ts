@@ -48,7 +48,14 @@ export async function handLabUp(name: string): Promise<HandLab> {
   return { name, namespaces: [...eps, host] };
 }
 
-/** Takes a hand-written lab down: one `ip -batch` of `netns del`, hosts files removed in-process. */
+/**
+ * Takes a hand-written lab down: one `ip -batch` of `netns del`, hosts files removed in-process.
+ *
+ * @example
+ * ```ts
+ * await handLabDown(await handLabUp("hb1a2b0"));
+ * ```
+ */
 export async function handLabDown(lab: HandLab): Promise<void> {
   await exec(["ip", "-force", "-batch", "-"], { input: lab.namespaces.map((ns) => `netns del ${ns}\n`).join("") });
   for (const ns of lab.namespaces) rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });

@@ -188,7 +188,14 @@ export async function suiteLatency(options: { files: number; tests: number; work
   }
 }
 
-/** The fixture numbers as printable lines. */
+/**
+ * The fixture numbers as printable lines.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatFixture(await fixtureLatency(11), await suiteLatency({ files: 8, tests: 5, workers: 4, reps: 3 }))) console.log(line);
+ * ```
+ */
 export function formatFixture(lat: FixtureLatency, suites: readonly SuiteLatency[]): string[] {
   const row = (what: string, l: LabLatency): string =>
     `  ${what.padEnd(26)} up ${l.up.min.toFixed(0).padStart(4)} / ${l.up.median.toFixed(0).padStart(4)} ms   down ${l.down.min.toFixed(0).padStart(3)} / ${l.down.median.toFixed(0).padStart(3)} ms   up+down ${l.total.min.toFixed(0).padStart(4)} / ${l.total.median.toFixed(0).padStart(4)} ms`;
