@@ -6,6 +6,7 @@
 import { lab, type LabBuilder } from "../builder/lab.ts";
 import type { LabSpec } from "../spec/types.ts";
 import type { DownOptions, DownResult, UpOptions, UpResult } from "../runner/options.ts";
+import { tornDown, trackedUp } from "./interrupts.ts";
 import { checkEndpointNames, testLabName, type LabNameOptions } from "./names.ts";
 import { UnderlayError } from "../errors.ts";
 import { discardsSettled } from "../runner/journal.ts";
@@ -32,7 +33,8 @@ export interface TestLabOptions extends LabNameOptions {
 }
 
 /**
- * Builds a test's lab under a fresh name and brings it up.
+ * Builds a test's lab under a fresh name and brings it up. Until {@link downTestLab}, a SIGINT
+ * or SIGTERM takes it down before the process ends (see `interrupts.ts`).
  *
  * @example
  * ```ts
@@ -47,7 +49,7 @@ export async function upTestLab(build: LabFactory, options: TestLabOptions = {})
     throw new UnderlayError("USAGE", `the lab factory must name its lab with the name it is given (${name}) but returned a lab named ${JSON.stringify(builder.name)} — write (name) => lab(name, …)`);
   }
   checkEndpointNames(name, builder.spec().endpoints);
-  return builder.up(options.up);
+  return trackedUp(() => builder.up(options.up));
 }
 
 /**
@@ -60,7 +62,7 @@ export async function upTestLab(build: LabFactory, options: TestLabOptions = {})
  * ```
  */
 export async function downTestLab(live: UpResult, options: TestLabOptions = {}): Promise<DownResult> {
-  const r = await live.down(options.down);
+  const r = await tornDown(live, () => live.down(options.down));
   // The runner may stop its worker as soon as a file's last teardown returns: let the journal's
   // background unlink finish first, or its renamed file would stay in the state directory.
   await discardsSettled();
