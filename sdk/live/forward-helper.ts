@@ -4,7 +4,8 @@
  * which belongs to no network namespace, so the caller can connect to it from its own — and
  * relays each connection to the target: TCP byte for byte, UDP as datagrams framed with a
  * 2-byte length. It reads its settings from `UNDERLAY_FORWARD`, prints one line when it
- * listens, and exits when its standard input closes (its parent went away).
+ * listens, and exits — removing its socket file — when its standard input closes (its parent
+ * went away) or on SIGINT/SIGTERM (Ctrl-C, or a teardown stopping it).
  * @module
  */
 
@@ -48,6 +49,7 @@ export const FORWARD_HELPER = `(async () => {
   server.listen(sock, () => process.stdout.write(${JSON.stringify(`${HELPER_READY}\n`)}));
   process.stdin.on("end", () => { unlink(); process.exit(0); });
   process.stdin.resume();
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { unlink(); process.exit(128 + (sig === "SIGINT" ? 2 : 15)); });
 })();
 `;
 

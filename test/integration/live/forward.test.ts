@@ -2,14 +2,15 @@
  * Reaching services in endpoints from the test process itself, on the real kernel: `forward`
  * makes an endpoint's port reachable at 127.0.0.1 in the caller's namespace. HTTP with `fetch`
  * (IPv4 and IPv6 targets), a UDP echo, two labs with the same subnet side by side each reaching
- * its own server, and `close()` stopping the helper and the local port.
+ * its own server, and `close()`, `down()` or a signal stopping the helper, the local port and the
+ * socket file.
  */
 import { createSocket } from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findNetnsProcesses, lab, net, type UpResult } from "../../../sdk/index.ts";
+import { findNetnsProcesses, lab, net, stopNetnsProcesses, type UpResult } from "../../../sdk/index.ts";
 import { removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 import { httpServer, udpEcho } from "../../support/programs.ts";
 
@@ -17,6 +18,9 @@ const prefix = uniqueName("lf");
 const stateDir = mkdtempSync(join(tmpdir(), "underlay-forward-"));
 const pub = net.macvlan("pub").parent("eth0").subnet("10.76.0.0/24").subnet("2001:db8:76::/64");
 const sandbox = (name: string) => lab(name, { host: `${name}-h`, sandbox: true }).endpoint("web", pub, { ip: ["10.76.0.10", "2001:db8:76::10"] });
+
+/** The forwarders' socket files of this process. */
+const sockets = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith(`underlay-fwd-${process.pid}-`));
 
 function udpRoundTrip(port: number, text: string): Promise<string> {
   const s = createSocket("udp4");
@@ -79,6 +83,7 @@ describe.runIf(requireRoot("forwarding to endpoints"))("forward: an endpoint's p
     await f.close();
     expect(findNetnsProcesses([`${prefix}a-web`]).length).toBe(before);
     await expect(fetch(f.url("/"))).rejects.toThrow();
+    expect(sockets()).toEqual([]);
   });
 
   it("down closes forwards that are still open and reports only the lab's own programs as stopped", async () => {
@@ -86,5 +91,14 @@ describe.runIf(requireRoot("forwarding to endpoints"))("forward: an endpoint's p
     const r = await b.down();
     expect(r.stopped.map((p) => p.argv.slice(-2))).toEqual([["8080", "lab b"]]);
     await expect(fetch(f.url("/"))).rejects.toThrow();
+    expect(sockets()).toEqual([]);
+  });
+
+  it("a helper stopped from outside (a teardown's SIGTERM, Ctrl-C) removes its socket file", async () => {
+    await a.forward("web", 8080);
+    expect(sockets()).toHaveLength(1);
+    const stopped = await stopNetnsProcesses([`${prefix}a-web`], { graceMs: 1000 });
+    expect(stopped.filter((p) => p.argv.includes("eval") || p.argv.includes("-e")).map((p) => p.signal)).toContain("SIGTERM");
+    expect(sockets()).toEqual([]);
   });
 });
