@@ -24,6 +24,7 @@ export type UnderlayErrorCode =
   | "IN_USE" // the lab is owned by another live process
   | "DRIFT" // verify found differences between the kernel and the plan
   | "EXEC" // an executor could not run a command at all
+  | "TIMEOUT" // a program in an endpoint did not finish, or did not get ready, in time
   | "LEASE" // the lease store could not be read/written
   | "ROUTE" // route helper input is inconsistent
   | "USAGE"; // CLI / API misuse

@@ -36,12 +36,14 @@ export { capabilities, type Capabilities } from "./runner/capabilities.ts";
 export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./runner/options.ts";
 export type { RunEvent, EventListener } from "./runner/events.ts";
 export type { OpOutcome } from "./runner/apply.ts";
+export type { ExecOptions, ExecOutput, Forward, ForwardOptions, LiveEndpoint, LiveInterface, LiveLab, LiveProcess, ProcessExit, ReadyCondition, SpawnOptions } from "./live/index.ts";
+export type { StoppedProcess } from "./executor/netns-processes.ts";
 export type { Probe } from "./runner/reachability.ts";
 // Errors.
 export { UnderlayError, type Issue, type StepFailure, type UnderlayErrorCode, type UnderlayErrorOptions } from "./errors.ts";
 // Executors.
 export type { ApplyOptions, BatchOutcome, Command, CommandRunner, DumpOptions, Executor, ExecResult, KernelCapabilities, KernelDump, LinkKind, StateReader, StepBatch, StepError } from "./executor/types.ts";
-export { localExecutor, type LocalExecutorOptions } from "./executor/local.ts";
+export { localExecutor, type LocalExecutor, type LocalExecutorOptions } from "./executor/local.ts";
 export { netlinkExecutor, type NetlinkExecutor, type NetlinkExecutorOptions } from "./executor/netlink/executor.ts";
 export { recordingExecutor, type RecordingExecutor } from "./executor/recording.ts";
 export { iproute2Executor } from "./executor/iproute2/executor.ts";

@@ -8,7 +8,30 @@
 import { spawn } from "node:child_process";
 import { UnderlayError } from "../errors.ts";
 import { iproute2Executor } from "./iproute2/executor.ts";
+import { withLocalFiles } from "./local-files.ts";
 import type { Command, ExecResult, Executor } from "./types.ts";
+
+/** The local executor: an {@link Executor} that runs programs on this machine, with named namespaces under `netnsDir`. */
+export interface LocalExecutor extends Executor {
+  /** Directory holding named namespaces (`/run/netns`): what `live.spawn` and process stopping need. */
+  readonly netnsDir: string;
+}
+
+/**
+ * The namespace directory of an executor that runs programs on this machine, or `null` for any
+ * other executor (qemu guest, recording): what spawning programs in endpoints and stopping them
+ * at teardown need, since both work on this machine's processes.
+ *
+ * @example
+ * ```ts
+ * localNetnsDir(localExecutor());    // "/run/netns"
+ * localNetnsDir(recordingExecutor()); // null
+ * ```
+ */
+export function localNetnsDir(executor: Executor): string | null {
+  const dir = (executor as Partial<LocalExecutor>).netnsDir;
+  return typeof dir === "string" ? dir : null;
+}
 
 /** Options of {@link localExecutor}. */
 export interface LocalExecutorOptions {
@@ -65,6 +88,7 @@ const FAN_OUT_MAX_NAMESPACES = 64;
 function batchFlags(c: Command): string[] | null {
   const n = c.argv.length;
   if (n < 3 || c.argv[0] !== "ip" || c.argv[n - 2] !== "-batch" || c.argv[n - 1] !== "-" || c.input === undefined) return null;
+  if (c.env !== undefined || c.cwd !== undefined || c.timeoutMs !== undefined) return null;
   const flags = c.argv.slice(1, n - 2);
   return flags.every((f) => /^-[a-z0-9]+$/.test(f)) ? flags : null;
 }
@@ -94,7 +118,7 @@ export function parseFanOut(out: string, count: number): ExecResult[] {
  * const { stdout } = await ex.run({ netns: null, argv: ["ip", "-json", "link"] });
  * ```
  */
-export function localExecutor(options: LocalExecutorOptions = {}): Executor {
+export function localExecutor(options: LocalExecutorOptions = {}): LocalExecutor {
   const netnsDir = options.netnsDir ?? "/run/netns";
   const runMany = async (commands: readonly Command[], concurrency: number): Promise<ExecResult[]> => {
     const results: ExecResult[] = new Array(commands.length);
@@ -125,7 +149,7 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
         const ms = (performance.now() - t0) / part.length;
         const parsed = parseFanOut(r.stdout, part.length);
         part.forEach((i, k) => {
-          const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}` };
+          const one = parsed[k] ?? { code: r.code === 0 ? 1 : r.code, stdout: "", stderr: `fan-out stopped before this namespace: ${r.stderr.trim() || "no answer"}`, ...(r.signal === undefined ? {} : { signal: r.signal }) };
           results[i] = { ...one, ms };
         });
       }
@@ -148,30 +172,58 @@ export function localExecutor(options: LocalExecutorOptions = {}): Executor {
     return new Promise((resolve, reject) => {
       // The C locale: messages the runner reads (nsenter's, sysctl's) come in one language, and
       // programs skip loading locale files (about 4% of each nsenter + ip start).
-      const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+      const env = { ...process.env, LC_ALL: "C", ...command.env };
+      const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env, ...(command.cwd === undefined ? {} : { cwd: command.cwd }) });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
+      let timedOut = false;
+      let settled = false;
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
+        for (const t of timers) clearTimeout(t);
+        const result: ExecResult = {
+          code: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+          ...(signal === null ? {} : { signal }),
+        };
+        resolve(timedOut ? { ...result, timedOut } : result);
+      };
       child.stdout.on("data", (b: Buffer) => out.push(b));
       child.stderr.on("data", (b: Buffer) => err.push(b));
       child.on("error", (e: NodeJS.ErrnoException) => {
+        for (const t of timers) clearTimeout(t);
         const hint =
           e.code === "ENOENT"
             ? ` — install it (Debian: ${program === "ip" ? "iproute2" : program === "nsenter" ? "util-linux" : program === "ping" ? "iputils-ping" : program}) or check PATH`
             : "";
         reject(new UnderlayError("EXEC", `cannot run ${program}: ${e.message}${hint}`, { cause: e }));
       });
-      child.on("close", (code, signal) => {
-        resolve({
-          code: code ?? (signal ? 128 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          stderr: Buffer.concat(err).toString("utf8"),
+      child.on("close", finish);
+      if (command.timeoutMs !== undefined) {
+        timers.push(
+          setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGTERM");
+            timers.push(setTimeout(() => child.kill("SIGKILL"), 1000));
+          }, command.timeoutMs),
+        );
+        // A program stopped for its timeout may have left children holding its output open:
+        // answer once it has exited and its output had a moment to drain.
+        child.on("exit", (code, signal) => {
+          if (timedOut) timers.push(setTimeout(() => finish(code, signal), 100));
         });
-      });
+      }
       child.stdin.on("error", () => {
         /* the program may exit before reading all input; its exit code tells */
       });
       child.stdin.end(command.input ?? "");
     });
   };
-  return iproute2Executor(options.fanOut === false ? { name: "local", run } : { name: "local", run, runMany });
+  const netnsDirOf = { netnsDir };
+  const executor = iproute2Executor(options.fanOut === false ? { name: "local", ...netnsDirOf, run } : { name: "local", ...netnsDirOf, run, runMany });
+  // Hosts files are written and removed in-process: no `sh` per step.
+  return { ...executor, apply: withLocalFiles(executor.apply) };
 }

@@ -14,6 +14,15 @@ export interface Command {
   readonly argv: readonly string[];
   /** Data written to the program's standard input. */
   readonly input?: string;
+  /** Environment variables added to the executor's own (local executor; others refuse them). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Working directory of the program (local executor; others refuse it). */
+  readonly cwd?: string;
+  /**
+   * Stop the program after this many milliseconds: SIGTERM, then SIGKILL a second later. The
+   * result then has `timedOut: true` and the output read so far (local executor; others refuse it).
+   */
+  readonly timeoutMs?: number;
 }
 
 /** What a command returned. */
@@ -26,6 +35,13 @@ export interface ExecResult {
   readonly stderr: string;
   /** Milliseconds this command took, when an executor can tell it apart from others run with it (`runMany`). */
   readonly ms?: number;
+  /** `true` when the program was stopped because it outlived its `timeoutMs`. */
+  readonly timedOut?: boolean;
+  /**
+   * The signal that killed the program (`SIGTERM`, …), when one did: whatever it was doing may
+   * or may not have taken effect (a namespace created just before the kill, say).
+   */
+  readonly signal?: string;
 }
 
 /** Steps that run in order in one namespace. */

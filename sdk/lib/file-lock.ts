@@ -42,7 +42,9 @@ function errno(e: unknown): string | undefined {
 }
 
 /**
- * Whether a process with this pid exists on this machine (`kill(pid, 0)`; `EPERM` means it exists).
+ * Whether a process with this pid runs on this machine (`kill(pid, 0)`; `EPERM` means it
+ * exists). A zombie — a process that has exited but that its parent has not reaped yet — does
+ * not run: it holds nothing any more (`/proc/<pid>/stat` says `Z`).
  *
  * @example
  * ```ts
@@ -52,9 +54,19 @@ function errno(e: unknown): string | undefined {
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return errno(e) === "EPERM";
+    if (errno(e) !== "EPERM") return false;
+  }
+  return !zombie(pid);
+}
+
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 

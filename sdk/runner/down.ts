@@ -8,6 +8,7 @@ import type { Executor } from "../executor/types.ts";
 import type { Op, PlanData } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
 import { deleteNamespaces, undoOps, type Undoable } from "./apply.ts";
+import { stopLabProcesses } from "./stop-processes.ts";
 import { defaultExecutor, defaultStateDir, noop, planFor, type Plannable } from "./context.ts";
 import { crossingLinks } from "./crossing-links.ts";
 import { createdNamespace, discardJournal, openJournal, readOwnership, readTeardown, teardownSteps, type Ownership } from "./journal.ts";
@@ -88,13 +89,14 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
       const count = fast.namespaces.reduce((n, [, names]) => n + names.length, 0);
       await refuseCrossing(executor, lab, fast.namespaces.flatMap(([, names]) => names), options.force === true);
       emit({ type: "start", action: "down", lab: lab.name, total: count + fast.covered, inPlace: 0 });
+      const stopped = await stopLabProcesses(executor, fast.namespaces.flatMap(([, names]) => names), options.graceMs);
       const rb = await deleteNamespaces(executor, fast.namespaces, options.onEvent ?? null);
       if (rb.failed.length > 0) throw teardownFailed(stateDir, lab.name, rb.undone, rb.failed);
       discardJournal(stateDir, lab.name);
       await forgetLab(lab.name, leases);
       const ms = performance.now() - t0;
       emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + fast.covered, ms });
-      return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, ms };
+      return { lab: lab.name, removed: rb.undone.length + fast.covered, ids: rb.undone, stopped, ms };
     }
     const owned: Ownership = fast === null ? readOwnership(stateDir, lab.name) : { ops: teardownSteps(fast).map((op) => ({ op, done: true })), complete: true, planHash: null, owner: fast.owner };
     const covered = fast?.covered ?? 0;
@@ -109,9 +111,11 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
         openJournal(stateDir, lab.name).remove();
         await forgetLab(lab.name, leases);
       }
-      return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), ms: performance.now() - t0 };
+      return { lab: lab.name, removed: options.dryRun ? ops.length + covered : 0, ids: ops.map((o) => o.id), stopped: [], ms: performance.now() - t0 };
     }
-    await refuseCrossing(executor, lab, ops.flatMap((o) => createdNamespace(o) ?? []), options.force === true);
+    const owns = ops.flatMap((o) => createdNamespace(o) ?? []);
+    await refuseCrossing(executor, lab, owns, options.force === true);
+    const stopped = await stopLabProcesses(executor, owns, options.graceMs);
     // No journal records while tearing down: on success the journal goes; after a crash half-way,
     // the next down replays it and finds what is left ("already gone" counts as done).
     const rb = await undoOps(ops, { executor, journal: null, emit, concurrency }, { tolerateMissing: true });
@@ -120,7 +124,7 @@ export async function down(lab: Plannable, options: DownOptions = {}): Promise<D
     await forgetLab(lab.name, leases);
     const ms = performance.now() - t0;
     emit({ type: "end", action: "down", lab: lab.name, changed: rb.undone.length + covered, ms });
-    return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), ms };
+    return { lab: lab.name, removed: rb.undone.length + covered, ids: rb.undone.map((o) => o.id), stopped, ms };
   } finally {
     await lock.release();
   }

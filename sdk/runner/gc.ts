@@ -17,6 +17,7 @@ import type { NetnsDel, Undo } from "../plan/ops/types.ts";
 import { observe } from "../state/observe.ts";
 import type { LiveState } from "../state/types.ts";
 import { undoOps } from "./apply.ts";
+import { stopLabProcesses } from "./stop-processes.ts";
 import { defaultExecutor, noop } from "./context.ts";
 import type { EventListener } from "./events.ts";
 import { createdNamespace, discardJournal, journalPath, readOwnership } from "./journal.ts";
@@ -249,13 +250,19 @@ export async function removeLabs(scan: LabScan, options: { readonly executor?: E
   const failed: { what: string; message: string }[] = [];
   for (const lab of scan.remove) {
     const before = failed.length;
+    const undone = new Set<string>();
+    const owned = lab.stateDir === null ? [] : readOwnership(lab.stateDir, lab.lab).ops.map((e) => e.op);
+    // Programs still running in the lab's namespaces would outlive them: stopped first, as down does.
+    const stopped = await stopLabProcesses(executor, [...new Set([...lab.namespaces, ...owned.flatMap((o) => createdNamespace(o) ?? [])])]);
+    removed.push(...stopped.map((p) => `process ${p.pid} (${p.argv.join(" ")}) in ${p.netns}`));
     if (lab.stateDir !== null) {
-      const owned = readOwnership(lab.stateDir, lab.lab).ops.map((e) => e.op);
       const rb = await undoOps(owned, { executor, journal: null, emit, concurrency: 2 }, { tolerateMissing: true });
       removed.push(...rb.undone.map((o) => o.id));
+      for (const o of rb.undone) undone.add(createdNamespace(o) ?? "");
       failed.push(...rb.failed.map((f) => ({ what: f.op.id, message: f.stderr })));
     }
-    const undos: Undo[] = [...lab.links.map((l): Undo => ({ kind: "link-del", netns: l.netns, dev: l.name })), ...lab.namespaces.map((name): NetnsDel => ({ kind: "netns-del", netns: null, name }))];
+    // What the journal did not take with it: marked links, and namespaces it does not name.
+    const undos: Undo[] = [...lab.links.map((l): Undo => ({ kind: "link-del", netns: l.netns, dev: l.name })), ...lab.namespaces.filter((n) => !undone.has(n)).map((name): NetnsDel => ({ kind: "netns-del", netns: null, name }))];
     const byNs = new Map<string | null, Undo[]>();
     for (const u of undos) byNs.set(u.netns, [...(byNs.get(u.netns) ?? []), u]);
     const lanes = [...byNs.entries()];
@@ -283,7 +290,11 @@ export async function removeLabs(scan: LabScan, options: { readonly executor?: E
       }
     }
     if (failed.length === before) {
-      if (lab.stateDir !== null) discardJournal(lab.stateDir, lab.lab);
+      if (lab.stateDir !== null) {
+        discardJournal(lab.stateDir, lab.lab);
+        const lock = join(lab.stateDir, `${lab.lab}.lock`);
+        if (lockHolder(lock) === null) rmSync(lock, { force: true });
+      }
       await forgetLab(lab.lab, lab.leaseStore);
       labs.push(lab.lab);
     }

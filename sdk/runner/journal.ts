@@ -196,7 +196,9 @@ function namespaceStep(name: string, phase: number): OwnedStep {
  * Each file is first renamed out of the way (a cheap, atomic step: from then on the lab has no
  * journal), and then unlinked in the background: freeing a just-written journal's pages costs
  * the kernel up to a millisecond, which `down` need not wait for. A pending unlink keeps the
- * process alive until it is done, so nothing is left behind.
+ * process alive until it is done, so nothing is left behind — unless the process is killed
+ * first: a test runner stops its worker as soon as a file's last teardown has returned, which
+ * is why the test fixtures wait for {@link discardsSettled}.
  *
  * @example
  * ```ts
@@ -211,8 +213,25 @@ export function discardJournal(stateDir: string, lab: string): void {
     } catch {
       continue; // no such file
     }
-    void unlink(gone).catch(() => undefined);
+    const pending = unlink(gone).catch(() => undefined);
+    pendingDiscards.add(pending);
+    void pending.finally(() => pendingDiscards.delete(pending));
   }
+}
+
+/** Background unlinks of discarded journals that have not finished yet. */
+const pendingDiscards = new Set<Promise<void>>();
+
+/**
+ * Resolves once every journal this process discarded is unlinked.
+ *
+ * @example
+ * ```ts
+ * await lab.down(); await discardsSettled(); // nothing of the lab left in the state directory
+ * ```
+ */
+export async function discardsSettled(): Promise<void> {
+  await Promise.all([...pendingDiscards]);
 }
 
 /** Owned steps that namespace deletion does not cover (what teardown actually runs). */

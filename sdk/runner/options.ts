@@ -2,7 +2,9 @@
  * Options and results of the runner's public operations.
  * @module
  */
+import type { StoppedProcess } from "../executor/netns-processes.ts";
 import type { Executor } from "../executor/types.ts";
+import type { LiveLab } from "../live/types.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { EndpointInfo } from "../plan/types.ts";
 import type { OpOutcome } from "./apply.ts";
@@ -61,6 +63,8 @@ export interface DownOptions extends RunOptions {
    * it, and so does its other end (default: refused with `PREFLIGHT`, nothing changed).
    */
   readonly force?: boolean;
+  /** Milliseconds a process left in the lab's namespaces gets between SIGTERM and SIGKILL (default 1000). */
+  readonly graceMs?: number;
 }
 
 /** Options of `check`. */
@@ -71,8 +75,11 @@ export interface CheckOptions extends RunOptions {
   readonly timeout?: number;
 }
 
-/** Result of `up`. `await using` tears the lab down at scope exit. */
-export interface UpResult extends AsyncDisposable {
+/**
+ * Result of `up`: the lab that is up — its endpoints, programs run in them, ports forwarded to
+ * the caller ({@link LiveLab}) — and its teardown. `await using` tears the lab down at scope exit.
+ */
+export interface UpResult extends AsyncDisposable, LiveLab {
   /** Lab name. */
   readonly lab: string;
   /** Number of steps that changed something (0 = already up). */
@@ -91,7 +98,7 @@ export interface UpResult extends AsyncDisposable {
   confirm(): void;
   /** Resolves `true` if the change was rolled back by the dead-man timer, `false` once confirmed. */
   readonly settled: Promise<boolean>;
-  /** Tears the lab down. */
+  /** Tears the lab down: closes its forwards, stops the processes left in its namespaces, removes what it created. */
   down(options?: DownOptions): Promise<DownResult>;
 }
 
@@ -103,6 +110,8 @@ export interface DownResult {
   readonly removed: number;
   /** Ids of the steps undone one by one (steps inside deleted namespaces go with them and are only counted). */
   readonly ids: readonly string[];
+  /** Processes that were still running in the lab's namespaces and were stopped (local executor). */
+  readonly stopped: readonly StoppedProcess[];
   /** Wall time in ms. */
   readonly ms: number;
 }

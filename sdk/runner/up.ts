@@ -4,6 +4,7 @@
  */
 import { UnderlayError } from "../errors.ts";
 import type { Executor } from "../executor/types.ts";
+import { liveLab } from "../live/live-lab.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Op } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
@@ -186,8 +187,18 @@ function result(
   } else {
     settle(false);
   }
-  const downFn = (o: DownOptions = {}): Promise<DownResult> => down(lab, { executor, stateDir, ...o });
+  // The lab as tests use it: endpoints, programs in them, forwards. Teardown closes the
+  // forwards, then `down` stops whatever still runs in the namespaces.
+  const live = liveLab(lab.name, plan.endpoints, executor);
+  const downFn = async (o: DownOptions = {}): Promise<DownResult> => {
+    await live.close();
+    return down(lab, { executor, stateDir, ...o });
+  };
   return {
+    endpoint: live.endpoint,
+    exec: live.exec,
+    spawn: live.spawn,
+    forward: live.forward,
     lab: lab.name,
     changed,
     ops,

@@ -5,7 +5,11 @@
  * (planning, IPAM, state diffing), planning memory and CLI cold start. Prints the tables and the
  * targets of the performance issue, and writes everything to `bench-results/latest.json`.
  *
- * Usage: `bun tasks/bench/index.ts [--n 10,100,500] [--reps 5] [--growth 1000] [--quick] [--json]`
+ * Then the fixture latency of `underlay/testing` (`fixture.ts`): a test's 3-endpoint lab up +
+ * down, and a suite of 8 files × 5 labs under vitest and `bun test` with 4 workers, each against
+ * the hand-written baseline.
+ *
+ * Usage: `bun tasks/bench/index.ts [--n 10,100,500] [--reps 5] [--growth 1000] [--quick] [--json] [--fixture-only]`
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,6 +23,7 @@ import { describeEnvironment, formatEnvironment } from "./baselines/environment.
 import { sandboxPrefix, withSandbox } from "./baselines/sandbox.ts";
 import { formatTable, stat, summarize, type BaselineRow } from "./baselines/summary.ts";
 import { runIpamBench } from "./ipam.bench.ts";
+import { fixtureLatency, formatFixture, suiteLatency } from "./fixture.ts";
 import { diffBench, planBench, type MicroResult } from "./micro.ts";
 import { coldStart, planMemory } from "./process-checks.ts";
 import { settleCpu } from "./settle.ts";
@@ -56,6 +61,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       quick: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       floor: { type: "string" },
+      "fixture-only": { type: "boolean", default: false },
     },
   });
   const ns = values.quick ? [10, 100] : values.n.split(",").map(Number);
@@ -67,6 +73,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const env = describeEnvironment();
   log(formatEnvironment(env));
   log(`underlay runs in-process under ${runtimeName()}; the baselines are their own processes.`);
+  const fixture = async (): Promise<{ latency: Awaited<ReturnType<typeof fixtureLatency>>; suites: Awaited<ReturnType<typeof suiteLatency>> }> => {
+    const latency = await fixtureLatency(values.quick ? 10 : Math.max(10, 2 * reps + 1));
+    const suites = await suiteLatency({ files: 8, tests: 5, workers: 4, reps: values.quick ? 1 : 3 });
+    log("");
+    for (const line of formatFixture(latency, suites)) log(line);
+    return { latency, suites };
+  };
+  if (values["fixture-only"]) {
+    const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), fixture: await fixture() };
+    mkdirSync(join(root, "bench-results"), { recursive: true });
+    writeFileSync(join(root, "bench-results/fixture.json"), `${JSON.stringify(out, null, 2)}\n`);
+    if (values.json) console.log(JSON.stringify(out));
+    else log(`\nwritten: bench-results/fixture.json`);
+    return 0;
+  }
 
   // 1. Side by side, interleaved: underlay (in-process, iproute2 executor), the netlink executor
   // under Bun and Deno and the iproute2 executor under Bun (processes of their own), the
@@ -177,6 +198,7 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
   log(`  observe (read back) ${observeMsPerNs.toFixed(2)} ms per namespace at N=${biggest}`);
   log(`  planning 10,000 endpoints in a fresh node process: ${memory.planMs.toFixed(0)} ms, peak RSS ${memory.peakMB.toFixed(0)} MB (+${memory.deltaMB.toFixed(0)} MB over ${memory.baselineMB.toFixed(0)} MB before planning); in bun: +${memoryBun.deltaMB.toFixed(0)} MB RSS`);
   log(`  cold start \`bun tasks/cli.ts plan\` (10 endpoints): min ${cold.minMs.toFixed(0)} ms, median ${cold.medianMs.toFixed(0)} ms; under node+tsx: median ${coldNode.medianMs.toFixed(0)} ms`);
+  const fixtures = await fixture();
 
   // 5. Targets.
   const med = (method: string, n: number, k: "up" | "down"): number => summary.find((s) => s.method === method && s.n === n)?.[k].median ?? NaN;
@@ -220,7 +242,7 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
   log("\nTargets:");
   for (const t of targets) log(`  ${t.met ? "✓" : "✗"} ${t.what.padEnd(46)} ${t.value.padStart(8)}  (${t.bound})`);
 
-  const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), rows, summary, cpu, lab3, growth: { n: growthN, reps, ratios: profiles.map((p) => p.lastTenth / p.firstTenth), upMs: profile.upMs, firstTenthMs: firstTenth, lastTenthMs: lastTenth, perEndpoint: profile.perEndpoint }, reUps, observeMsPerNs, micro: [...plans, ...diff], ipam, memory, memoryBun, coldStart: { bun: cold, node: coldNode }, targets };
+  const out = { at: new Date().toISOString(), environment: env, runtime: runtimeName(), rows, summary, cpu, lab3, growth: { n: growthN, reps, ratios: profiles.map((p) => p.lastTenth / p.firstTenth), upMs: profile.upMs, firstTenthMs: firstTenth, lastTenthMs: lastTenth, perEndpoint: profile.perEndpoint }, reUps, observeMsPerNs, micro: [...plans, ...diff], ipam, memory, memoryBun, coldStart: { bun: cold, node: coldNode }, fixture: fixtures, targets };
   mkdirSync(join(root, "bench-results"), { recursive: true });
   writeFileSync(join(root, "bench-results/latest.json"), `${JSON.stringify(out, null, 2)}\n`);
   if (values.json) console.log(JSON.stringify(out));

@@ -25,7 +25,7 @@ export async function down(ctx: CliContext): Promise<number> {
   const r = await downLab(lab, { executor: ctx.executor, stateDir: ctx.flags.stateDir, onEvent: ctx.display.lab, dryRun, force: booleanOption(ctx, "force") });
   ctx.display.close();
   if (ctx.flags.json) {
-    ctx.io.out(JSON.stringify({ type: "result", ok: true, command: "down", lab: r.lab, removed: r.removed, ids: r.ids, dryRun, ms: r.ms }));
+    ctx.io.out(JSON.stringify({ type: "result", ok: true, command: "down", lab: r.lab, removed: r.removed, ids: r.ids, stopped: r.stopped, dryRun, ms: r.ms }));
   } else if (dryRun) {
     ctx.io.out(`Lab ${r.lab}: dry run — ${r.removed} owned step${r.removed === 1 ? "" : "s"} would be undone:\n${r.ids.map((id) => `  - ${id}`).join("\n")}`);
   } else if (r.removed === 0) {
@@ -33,6 +33,7 @@ export async function down(ctx: CliContext): Promise<number> {
   } else {
     ctx.io.out(`Lab ${r.lab} is down: ${r.removed} step${r.removed === 1 ? "" : "s"} undone in ${fmtMs(r.ms)}.`);
   }
+  for (const p of r.stopped) ctx.io.out(`  stopped pid ${p.pid} in ${p.netns} (${p.signal}): ${p.argv.join(" ")}`);
   return EXIT.OK;
 }
 

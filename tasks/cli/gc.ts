@@ -24,6 +24,19 @@ function describe(scan: LabScan): string[] {
   return lines;
 }
 
+/** What was removed, counted by kind (`--verbose` lists every item). */
+function summary(removed: readonly string[]): string {
+  const count = (re: RegExp): number => removed.filter((x) => re.test(x)).length;
+  const parts: [number, string][] = [
+    [count(/^netns:|^namespace /), "namespace"],
+    [count(/^link /), "marked link"],
+    [count(/^file /), "file"],
+    [count(/^process /), "process stopped"],
+    [count(/^(?!netns:|namespace |link |file |process )/), "other step"],
+  ];
+  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? "" : "s"}`).join(", ") || "nothing";
+}
+
 function kept(scan: LabScan): string[] {
   return scan.kept.length === 0 ? [] : [`Left alone (${scan.kept.length}):`, ...scan.kept.map((k) => `  ${k.lab}: ${k.why}`)];
 }
@@ -59,7 +72,7 @@ export async function gc(ctx: CliContext): Promise<number> {
   const r = await removeLabs(scan, { executor: ctx.executor });
   if (ctx.flags.json) json({ ok: r.failed.length === 0, labs: r.labs, removed: r.removed, failed: r.failed });
   else {
-    ctx.io.out(`Removed ${r.labs.length} lab${r.labs.length === 1 ? "" : "s"}${r.labs.length > 0 ? ` (${r.labs.join(", ")})` : ""}: ${r.removed.join(", ")}`);
+    ctx.io.out(`Removed ${r.labs.length} lab${r.labs.length === 1 ? "" : "s"}${r.labs.length > 0 ? ` (${r.labs.join(", ")})` : ""}: ${summary(r.removed)}${ctx.flags.verbose ? `\n${r.removed.map((x) => `  ${x}`).join("\n")}` : ""}`);
     if (r.failed.length > 0) ctx.io.err(`Could not remove ${r.failed.length}:\n${r.failed.map((f) => `  ${f.what}: ${f.message}`).join("\n")}`);
   }
   return r.failed.length === 0 ? EXIT.OK : EXIT.FAILURE;

@@ -27,7 +27,7 @@ function fakeApply(log: string[], changed = 1): ApplyLab {
     log.push(`${options.dryRun ? "plan" : "up"} ${lab.name}`);
     const down = async (): Promise<DownResult> => {
       log.push(`down ${lab.name}`);
-      return { lab: lab.name, removed: 1, ids: [], ms: 0 };
+      return { lab: lab.name, removed: 1, ids: [], stopped: [], ms: 0 };
     };
     return { lab: lab.name, changed: options.dryRun ? 3 : changed, dryRun: options.dryRun === true, down, [Symbol.asyncDispose]: async () => void (await down()) } as unknown as UpResult;
   };

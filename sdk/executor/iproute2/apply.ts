@@ -31,7 +31,10 @@ function isBatch(c: Command): boolean {
 export function readAnswer(c: Chunk<Indexed>, r: ExecResult, keepGoing: boolean): { failures: StepError[]; uncertain: boolean } {
   if (r.code === 0) return { failures: [], uncertain: false };
   const first = c.items[0] as Indexed;
-  const whole = r.stderr.trim() || `exit code ${r.code}`;
+  const whole = r.stderr.trim() || (r.signal === undefined ? `exit code ${r.code}` : `killed by ${r.signal}`);
+  // A process killed by a signal may have carried out its step (or a batch's lines up to any
+  // point) just before: every step of the chunk may have taken effect.
+  if (r.signal !== undefined) return { failures: c.items.map((i) => ({ index: i.at, message: whole })).slice(0, keepGoing ? undefined : 1), uncertain: true };
   if (c.items.length === 1) return { failures: [{ index: first.at, message: whole }], uncertain: false };
   const named = failedBatchLine(r.stderr);
   if (named !== null) {

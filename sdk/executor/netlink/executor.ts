@@ -38,6 +38,8 @@ export interface NetlinkExecutorOptions {
 /** The netlink executor: an {@link Executor} with the handle's health check. */
 export interface NetlinkExecutor extends Executor {
   readonly name: "netlink";
+  /** Directory holding named namespaces (`/run/netns`): the kernel is this machine's, so `live.spawn` and process stopping work as with the local executor. */
+  readonly netnsDir: string;
   /** Threads of this process that sit in another network namespace (none, normally). */
   foreignThreads(): Promise<readonly { readonly tid: number; readonly comm: string; readonly netns: string }[]>;
 }
@@ -98,6 +100,7 @@ export async function netlinkExecutor(options: NetlinkExecutorOptions = {}): Pro
   let caps: KernelCapabilities | undefined;
   return {
     name: "netlink",
+    netnsDir: runDir,
     async apply(batches, applyOptions) {
       const nl = await open();
       try {

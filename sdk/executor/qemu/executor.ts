@@ -34,6 +34,10 @@ export async function qemuExecutor(options: QemuExecutorOptions = {}): Promise<Q
   let closed = false;
   const runOne = async (command: Command): Promise<ExecResult> => {
     if (closed) throw new UnderlayError("EXEC", "qemu executor is closed — boot a new one with qemuExecutor()");
+    const extra = (["env", "cwd", "timeoutMs"] as const).filter((k) => command[k] !== undefined);
+    if (extra.length > 0) {
+      throw new UnderlayError("EXEC", `the qemu guest agent runs argv and input only, but received ${extra.join(", ")} for ${command.argv.join(" ")} — run the program through env/sh inside the guest, or use the local executor`);
+    }
     options.onCommand?.(command);
     const event = await vm.session.request(command, timeoutMs);
     if (event.type === "not-found") {
