@@ -23,6 +23,7 @@ describe("packageEntries", () => {
       ["./route", "sdk/route/index.ts", "underlay/route", "underlay-route"],
       ["./state", "sdk/state/index.ts", "underlay/state", "underlay-state"],
       ["./tasks", "tasks/task-runner/index.ts", "underlay/tasks", "underlay-tasks"],
+      ["./testing", "sdk/testing/index.ts", "underlay/testing", "underlay-testing"],
     ]);
     expect(MANIFEST.entries[0]).toMatchObject({ js: "dist/sdk/index.js", types: "dist/sdk/index.d.ts" });
     expect(MANIFEST.bins).toEqual([{ name: "underlay", source: "tasks/cli.ts", js: "dist/tasks/cli.js" }]);
