@@ -130,8 +130,8 @@ describe("runtimes", () => {
     expect(detectRuntime()).toBe("node"); // vitest runs under Node
   });
 
-  it("on Node the layer says it is unavailable, and why, without loading anything", async () => {
+  it("on Node the layer loads libc through koffi (an optional dependency, installed here)", async () => {
     const r = await loadLibc();
-    expect(r).toEqual({ available: false, runtime: "node", reason: expect.stringContaining("Node has no built-in FFI") });
+    expect(r.available ? r.runtime : r.reason).toBe("node");
   });
 });
