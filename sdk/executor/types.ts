@@ -147,6 +147,11 @@ export interface DumpOptions {
   readonly concurrency: number;
   /** Also name the namespaces this one knows by id (for links whose peer or parent lives elsewhere). */
   readonly peers?: boolean;
+  /**
+   * Only the links are wanted: a reader may leave `addrs`, `routes4` and `routes6` empty (a hint;
+   * the netlink reader skips those dumps, the `ip -json` reader reads its usual batch).
+   */
+  readonly linksOnly?: boolean;
 }
 
 /**

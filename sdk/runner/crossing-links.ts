@@ -6,6 +6,7 @@
  */
 import type { Executor } from "../executor/types.ts";
 import { observe } from "../state/observe.ts";
+import type { LinkState } from "../state/types.ts";
 
 /** A link outside the lab whose other end is inside one of its namespaces. */
 export interface CrossingLink {
@@ -20,8 +21,10 @@ export interface CrossingLink {
 }
 
 /**
- * The veths in `outside` namespaces whose peer is in one of `owned`. Reads each outside
- * namespace once (with the names of the namespaces it knows by id).
+ * The veths in `outside` namespaces whose peer is in one of `owned`. Reads the links of each
+ * outside namespace; only where a veth's peer lives in another namespace does it read them again
+ * with the names of the namespaces it knows by id (rare: the usual answer costs one link dump
+ * per outside namespace, however many namespaces the machine has).
  *
  * @example
  * ```ts
@@ -32,7 +35,11 @@ export interface CrossingLink {
 export async function crossingLinks(executor: Executor, owned: readonly string[], outside: readonly (string | null)[]): Promise<CrossingLink[]> {
   if (owned.length === 0) return [];
   const mine = new Set(owned);
-  const state = await observe(executor, outside.filter((ns) => ns === null || !mine.has(ns)), { peers: true });
+  const across = (l: LinkState): boolean => l.kind === "veth" && l.parentNetnsId !== undefined;
+  const links = await observe(executor, outside.filter((ns) => ns === null || !mine.has(ns)), { linksOnly: true });
+  const suspects = [...links.namespaces.values()].filter((ns) => ns.links.some(across)).map((ns) => ns.name);
+  if (suspects.length === 0) return [];
+  const state = await observe(executor, suspects, { peers: true, linksOnly: true, netns: links.netns });
   const found: CrossingLink[] = [];
   for (const ns of state.namespaces.values()) {
     for (const l of ns.links) {

@@ -6,7 +6,7 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { Executor, KernelDump, StateReader } from "../executor/types.ts";
+import type { DumpOptions, Executor, KernelDump, StateReader } from "../executor/types.ts";
 import { mapLimit } from "../lib/map-limit.ts";
 import { iproute2Reader, listNamespaces } from "./iproute2-reader.ts";
 import { absentNamespace, namespaceFromDump } from "./read-namespace.ts";
@@ -41,6 +41,8 @@ export interface ObserveOptions {
   readonly netns?: ReadonlySet<string>;
   /** Also name the namespaces each one knows by id ({@link NamespaceState.peers}). */
   readonly peers?: boolean;
+  /** Only links are wanted: addresses and routes may come back empty ({@link DumpOptions.linksOnly}). */
+  readonly linksOnly?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function observe(executor: Executor, namespaces: readonly (string |
   const wanted = [...new Set(namespaces)];
   for (const ns of wanted) checkNamespaceName(ns);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const dumpOptions = { concurrency, ...(options.peers === true ? { peers: true } : {}) };
+  const dumpOptions = { concurrency, ...(options.peers === true ? { peers: true } : {}), ...(options.linksOnly === true ? { linksOnly: true } : {}) };
   // A few namespaces are read while the list is taken (one round trip instead of two); one that
   // turns out not to exist answers "vanished" and is reported absent.
   const early = options.netns === undefined && wanted.length <= concurrency;

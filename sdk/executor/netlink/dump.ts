@@ -90,9 +90,10 @@ export function dumpCollector(): DumpCollector {
   };
 }
 
-function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter): RawNamespace | null {
+function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly: boolean): RawNamespace | null {
   const c = dumpCollector();
   let interrupted = dumpOnce(libc, sock, w, RTM.GETLINK, AF.UNSPEC, c.link);
+  if (linksOnly) return interrupted ? null : c.result();
   interrupted = dumpOnce(libc, sock, w, RTM.GETADDR, AF.UNSPEC, c.addr) || interrupted;
   interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET, c.route) || interrupted;
   interrupted = dumpOnce(libc, sock, w, RTM.GETROUTE, AF.INET6, c.route) || interrupted;
@@ -100,16 +101,17 @@ function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter): RawNamespa
 }
 
 /**
- * Dumps the namespace `sock` talks to.
+ * Dumps the namespace `sock` talks to (with `linksOnly`, only its links: addresses and routes
+ * come back empty).
  *
  * @example
  * ```ts
  * dumpNamespace(libc, sock, w).links.length; // 2 (lo, eth0)
  * ```
  */
-export function dumpNamespace(libc: Libc, sock: NetlinkSocket, w: MessageWriter): RawNamespace {
+export function dumpNamespace(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly = false): RawNamespace {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const raw = readOnce(libc, sock, w);
+    const raw = readOnce(libc, sock, w, linksOnly);
     if (raw !== null) return raw;
   }
   throw new UnderlayError("EXEC", `netlink: the dumps of ${sock.netns === null ? "the home namespace" : `namespace ${sock.netns}`} were interrupted ${ATTEMPTS} times in a row (the kernel's tables kept changing) — retry when the namespace is quiet`);

@@ -62,8 +62,8 @@ export interface Netlink {
   send(netns: string | null, requests: readonly NetlinkRequest[]): (NetlinkFailure | null)[];
   /** {@link Netlink.send}, throwing the first failure (`details.failures` lists every one). */
   batch(netns: string | null, requests: readonly NetlinkRequest[]): void;
-  /** The namespace's links, addresses and routes in the shape `ip -json -details` prints. */
-  dump(netns: string | null): RawNamespace;
+  /** The namespace's links, addresses and routes in the shape `ip -json -details` prints (with `linksOnly`, links alone). */
+  dump(netns: string | null, linksOnly?: boolean): RawNamespace;
   /** `ip -json netns list` inside `netns`: every named namespace, with the id `netns` knows it by (if any). */
   netnsIds(netns: string | null): NetnsListEntry[];
   /** Reads a sysctl inside `netns` (`null` when the key does not exist). */

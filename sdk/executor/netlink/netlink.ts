@@ -232,7 +232,7 @@ export function createNetlink(libc: Libc, options: NetlinkOptions = {}): Netlink
     linkIndex: (netns, name) => resolve(netns, new Set([name]), () => ["ip", ...(netns === null ? [] : ["-n", netns]), "link", "show", name]).get(name) as number,
     send,
     batch,
-    dump: (netns) => dumpNamespace(libc, sockFor(netns), w),
+    dump: (netns, linksOnly) => dumpNamespace(libc, sockFor(netns), w, linksOnly),
     netnsIds: (netns) => netnsIds(ctx, sockFor(netns), w, netnsList(ctx.runDir)),
     sysctlRead: (netns, key) => sysctlRead(ctx, netns === null ? null : entry(netns).fd, netns, key),
     sysctlWrite: (netns, key, value) => sysctlWrite(ctx, netns === null ? null : entry(netns).fd, netns, key, value),

@@ -61,7 +61,7 @@ export function netlinkReader(open: () => Promise<Netlink>, touched: Set<string>
         namespaces.map((ns): KernelDump | null => {
           if (ns !== null) touched.add(ns);
           return readOne(ns, () => {
-            const raw = nl.dump(ns);
+            const raw = nl.dump(ns, options.linksOnly === true);
             return options.peers === true ? { ...raw, netns: nl.netnsIds(ns) } : raw;
           });
         }),

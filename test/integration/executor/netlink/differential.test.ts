@@ -118,6 +118,13 @@ describe.runIf(run)("the netlink executor against iproute2, on the real kernel",
           expect(y, `namespace ${ns}${peers ? " with peers" : ""}`).toEqual(x);
         }
         if (peers) expect([...((viaNetlink.namespaces.get(`${name}-h`) as NamespaceState).peers?.values() ?? [])].filter((n) => n.startsWith(name)).sort()).toEqual([a]);
+        // Links alone (the crossing-link check's read): the same links, nothing else read.
+        const linksOnly = await observe(netlink as Executor, namespaces, { peers, linksOnly: true });
+        for (const ns of namespaces.slice(1)) {
+          const only = linksOnly.namespaces.get(ns) as NamespaceState;
+          expect(only.links).toEqual((viaIp.namespaces.get(ns) as NamespaceState).links);
+          expect([only.addrs, only.routes]).toEqual([[], []]);
+        }
       }
     } finally {
       await l.down({ ...opts, executor: netlink as Executor, force: true });
