@@ -28,7 +28,7 @@ import { diffBench, planBench, type MicroResult } from "./micro.ts";
 import { coldStart, planMemory } from "./process-checks.ts";
 import { settleCpu } from "./settle.ts";
 import { benchLab, perEndpointProfile, runUnderlay } from "./underlay-run.ts";
-import { childRun, CHILD_METHODS, type ChildMethod } from "./netlink/child-runs.ts";
+import { childRun, CHILD_METHODS, type ChildLab, type ChildMethod } from "./netlink/child-runs.ts";
 import { buildFloor } from "./netlink/floor.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -107,9 +107,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         let r: { upMs: number; downMs: number; reUpMs?: number };
         if (method === "underlay") r = await runUnderlay({ n, prefix }, iproute2);
         else if ((CHILD_METHODS as readonly string[]).includes(method)) {
-          const c = childRun(method as ChildMethod, n, prefix, floorBin);
-          cpu.push({ method, n, upCpuMs: c.upCpuMs, peakRssMB: c.peakRssMB });
-          r = c;
+          // Two labs in one process: the second is the row (a process's steady state, as a test
+          // worker's second lab); the first, which also pays the process's one-time costs, is a
+          // row of its own ("…, 1st lab"). The floor has nothing to warm up: one run.
+          const c = childRun(method as ChildMethod, n, prefix, floorBin, method === "floor" ? 1 : 2);
+          const [first, second] = c.labs as [ChildLab, ChildLab | undefined];
+          const steady = second ?? first;
+          cpu.push({ method, n, upCpuMs: steady.upCpuMs, peakRssMB: c.peakRssMB });
+          if (second !== undefined) rows.push({ method: `${method}, 1st lab`, n, rep, upMs: first.upMs, downMs: first.downMs });
+          r = steady;
         } else r = await (BASELINES[method as keyof typeof BASELINES] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
         rows.push({ method, n, rep, upMs: r.upMs, downMs: r.downMs });
         if (r.reUpMs !== undefined) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs });
@@ -122,18 +128,22 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log(formatTable(summary));
 
   // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor.
-  const lab3: { method: string; ms: number }[] = [];
+  // Six labs per process: the first pays the process's one-time costs (probe, FFI, compiling);
+  // a test worker's later labs cost what the other five do.
+  const LABS = 6;
+  const lab3: { method: string; first: boolean; ms: number }[] = [];
   const lab3Methods = children.filter((m) => m !== "iproute2 (bun)");
-  for (let rep = 0; rep < Math.max(reps, 5); rep++) {
+  for (let rep = 0; rep < Math.max(reps, 3); rep++) {
     for (const method of lab3Methods) {
       await settleCpu();
-      const c = childRun(method, 3, sandboxPrefix(), floorBin);
-      lab3.push({ method, ms: c.upMs + c.downMs });
+      const c = childRun(method, 3, sandboxPrefix(), floorBin, LABS);
+      c.labs.forEach((l, i) => lab3.push({ method, first: i === 0 && method !== "floor", ms: l.upMs + l.downMs }));
     }
   }
   const medianOf = (xs: readonly number[]): number => stat(xs).median;
-  log("\n3-endpoint lab, up + down (median ms):");
-  for (const m of lab3Methods) log(`  ${m.padEnd(14)} ${medianOf(lab3.filter((x) => x.method === m).map((x) => x.ms)).toFixed(2)} ms`);
+  const lab3Of = (m: string, first: boolean): number => medianOf(lab3.filter((x) => x.method === m && x.first === first).map((x) => x.ms));
+  log(`\n3-endpoint lab, up + down (median ms; ${LABS} labs per process):`);
+  for (const m of lab3Methods) log(`  ${m.padEnd(14)} ${lab3Of(m, false).toFixed(2)} ms${m === "floor" ? "" : ` (the process's first lab: ${lab3Of(m, true).toFixed(2)} ms)`}`);
   log("\nCPU time per endpoint of up (median; underlay: the whole process, every thread; floor: its working thread) and peak RSS:");
   for (const n of ns) {
     for (const m of children) {
@@ -219,12 +229,16 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
         const down = med(m, n, "down") / med("floor", n, "down");
         targets.push({ what: `up N=${n}: ${m} / raw-netlink floor`, value: up.toFixed(2), bound: "≤ 1.5", met: up <= 1.5 });
         targets.push({ what: `down N=${n}: ${m} / raw-netlink floor`, value: down.toFixed(2), bound: "≤ 2", met: down <= 2 });
+        const upFirst = med(`${m}, 1st lab`, n, "up") / med("floor", n, "up");
+        targets.push({ what: `  … a process's first lab: up N=${n}`, value: upFirst.toFixed(2), bound: "≤ 1.5", met: upFirst <= 1.5 });
       }
     }
-    const floor3 = medianOf(lab3.filter((x) => x.method === "floor").map((x) => x.ms));
+    const floor3 = lab3Of("floor", false);
     for (const m of ["netlink (bun)", "netlink (deno)"]) {
-      const r3 = medianOf(lab3.filter((x) => x.method === m).map((x) => x.ms)) / floor3;
+      const r3 = lab3Of(m, false) / floor3;
       targets.push({ what: `3-endpoint lab up+down: ${m} / floor`, value: r3.toFixed(2), bound: "≤ 2", met: r3 <= 2 });
+      const cold = lab3Of(m, true) / floor3;
+      targets.push({ what: `  … a process's first lab: ${m} / floor`, value: cold.toFixed(2), bound: "≤ 2", met: cold <= 2 });
     }
   }
   for (const n of ns) {

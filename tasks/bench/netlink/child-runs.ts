@@ -21,35 +21,42 @@ export const CHILD_METHODS = ["netlink (bun)", "netlink (deno)", "iproute2 (bun)
 /** One of {@link CHILD_METHODS}. */
 export type ChildMethod = (typeof CHILD_METHODS)[number];
 
-/** What a child run measured. */
-export interface ChildResult {
+/** One lab's up and down in a child run. */
+export interface ChildLab {
   readonly upMs: number;
   readonly downMs: number;
   /** CPU time of the whole process during `up` (the floor: its working thread's on-CPU time). */
   readonly upCpuMs: number;
+}
+
+/** What a child run measured. */
+export interface ChildResult {
+  /** The labs, in order: the first is the process's first (it pays the one-time costs). */
+  readonly labs: readonly ChildLab[];
   /** Peak resident memory of the process (not reported by the floor). */
   readonly peakRssMB: number | null;
 }
 
 /**
- * Runs one method once for `n` endpoints (`floorBin`: the compiled floor, for `floor`).
+ * Runs one method for `n` endpoints: `labs` labs one after another in one process (the floor:
+ * `labs` runs of its own; it has nothing to warm up). `floorBin`: the compiled floor.
  *
  * @example
  * ```ts
- * childRun("netlink (deno)", 500, "ub1a2b3c", null).upMs;
+ * const [cold, warm] = childRun("netlink (deno)", 500, "ub1a2b3c", null, 2).labs;
  * ```
  */
-export function childRun(method: ChildMethod, n: number, prefix: string, floorBin: string | null): ChildResult {
+export function childRun(method: ChildMethod, n: number, prefix: string, floorBin: string | null, labs = 1): ChildResult {
   if (method === "floor") {
     if (floorBin === null) throw new Error("the floor is not built");
-    const r = floorRun(floorBin, n, false);
-    return { upMs: r.upMs, downMs: r.downMs, upCpuMs: r.upCpuMs, peakRssMB: null };
+    const runs = Array.from({ length: labs }, () => floorRun(floorBin, n, false));
+    return { labs: runs.map((r) => ({ upMs: r.upMs, downMs: r.downMs, upCpuMs: r.upCpuMs })), peakRssMB: null };
   }
   const [runtime, executor] = method === "netlink (bun)" ? ["bun", "netlink"] : method === "netlink (deno)" ? ["deno", "netlink"] : ["bun", "iproute2"];
   const script = join(root, "tasks/bench/netlink/underlay-child.ts");
   const argv = runtime === "bun" ? [join(root, "node_modules/.bin/bun"), script] : [join(root, "node_modules/.bin/deno"), "run", "-A", script];
-  const r = spawnSync(argv[0] as string, [...argv.slice(1), executor as string, String(n), prefix], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(argv[0] as string, [...argv.slice(1), executor as string, String(n), prefix, String(labs)], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${method} n=${n} failed (${r.status}): ${r.stderr}${r.stdout}`);
-  const j = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { upMs: number; downMs: number; upCpuMs: number; peakRssMB: number };
-  return { upMs: j.upMs, downMs: j.downMs, upCpuMs: j.upCpuMs, peakRssMB: j.peakRssMB };
+  const j = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { runs: ChildLab[]; peakRssMB: number };
+  return { labs: j.runs.map((x) => ({ upMs: x.upMs, downMs: x.downMs, upCpuMs: x.upCpuMs })), peakRssMB: j.peakRssMB };
 }
