@@ -31,7 +31,8 @@ export { iproute2, type IpCommand } from "./plan/iproute2.ts";
 // Running.
 export { up, down, verify, check, status, type Plannable } from "./runner/index.ts";
 export { changes, type Changes, type ChangesOptions } from "./runner/changes.ts";
-export { reap, type KeptLab, type ReapResult, type ScanOptions } from "./runner/gc.ts";
+export { reap, type ReapResult } from "./runner/gc.ts";
+export type { KeptLab, ScanOptions } from "./runner/gc-scan.ts";
 export { capabilities, type Capabilities } from "./runner/capabilities.ts";
 export type { CheckOptions, CheckReport, DownOptions, DownResult, DriftItem, ProbeResult, RunOptions, StatusReport, UpOptions, UpResult, VerifyOptions, VerifyReport } from "./runner/options.ts";
 export type { RunEvent, EventListener } from "./runner/events.ts";

@@ -12,7 +12,8 @@ import { capabilities } from "./capabilities.ts";
 import { defaultExecutor, defaultStateDir, planFor, type Plannable } from "./context.ts";
 import { converge } from "./converge.ts";
 import { convergeExtras } from "./extras.ts";
-import { readOwnership, type Undoable } from "./journal.ts";
+import { readOwnership } from "./journal.ts";
+import type { Undoable } from "./owned-step.ts";
 import { look } from "./look.ts";
 import { preflight } from "./preflight.ts";
 

@@ -10,7 +10,7 @@ import type { Op, PlanData } from "../plan/types.ts";
 import { pendingLinkName } from "../spec/names.ts";
 import { holds } from "../state/facts.ts";
 import type { LiveState } from "../state/types.ts";
-import type { Undoable } from "./apply.ts";
+import type { Undoable } from "./owned-step.ts";
 import type { Ownership } from "./journal.ts";
 
 /** What has to happen to make the kernel match the plan. */

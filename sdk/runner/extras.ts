@@ -14,7 +14,8 @@ import { extras, type Extra } from "../state/diff.ts";
 import type { LiveState } from "../state/types.ts";
 import { endpointNamespaces } from "./context.ts";
 import type { Convergence } from "./converge.ts";
-import { createdNamespace, type Ownership } from "./journal.ts";
+import type { Ownership } from "./journal.ts";
+import { createdNamespace } from "./owned-step.ts";
 
 /** An extra object and the step that removes it. */
 export interface ExtraRemoval {

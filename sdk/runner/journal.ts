@@ -6,61 +6,12 @@
  * @module
  */
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { unlink } from "node:fs/promises";
-import { join } from "node:path";
 import { UnderlayError } from "../errors.ts";
 import type { ProcessIdentity } from "../lib/process-identity.ts";
 import type { Op } from "../plan/ops/types.ts";
-import { netnsAdd } from "../plan/ops/namespace.ts";
-import { shortHash } from "../spec/names.ts";
-
-/** An op without its fact: what undoing it needs (a plan op is one, and so is the journal's record of one). */
-export type Undoable = Op extends infer T ? (T extends Op ? Omit<T, "fact"> : never) : never;
-
-/**
- * What the journal keeps of a step: the op without its fact (enough to undo it), and a signature
- * of its fields and fact so a later run can tell whether the plan still asks for exactly the same.
- */
-export type OwnedStep = Undoable & {
-  /** Signature of the step's fields and fact. */
-  readonly sig: string;
-};
-
-const signatures = new WeakMap<Op, string>();
-
-/** The signature of a step: two 32-bit FNV-1a hashes of its fields and fact (computed once per op object). */
-export function stepSignature(op: Op): string {
-  let sig = signatures.get(op);
-  if (sig === undefined) {
-    const { id: _id, phase: _phase, summary: _summary, ...fields } = op;
-    const text = JSON.stringify(fields);
-    sig = `${shortHash(text)}${shortHash(`${text.length}:${text}`)}`;
-    signatures.set(op, sig);
-  }
-  return sig;
-}
-
-/**
- * The journal form of a step: the op without its fact. Intents go without the signature
- * (`sig: ""`): it is only trusted from a compacted journal, which {@link Journal.compact} writes
- * with signatures.
- */
-export function ownedStep(op: Op, signed = true): OwnedStep {
-  const { fact: _fact, ...rest } = op;
-  return { ...rest, sig: signed ? stepSignature(op) : "" } as OwnedStep;
-}
-
-/**
- * The namespace a step creates, or `null`.
- *
- * @example
- * ```ts
- * createdNamespace(netnsAdd("demo-web", 3, false)); // "demo-web"
- * ```
- */
-export function createdNamespace(step: Undoable): string | null {
-  return step.kind === "netns-add" ? step.name : null;
-}
+import { ownedStep, stepSignature, type OwnedStep } from "./owned-step.ts";
+import { journalPath, teardownPath } from "./state-dir.ts";
+import { discardJournal, writeTeardown } from "./teardown.ts";
 
 /** One journal record. `owner` is the process that owns the lab (`null`: a persistent lab). */
 export type JournalRecord =
@@ -80,11 +31,6 @@ export interface Ownership {
   readonly planHash: string | null;
   /** The owning process the journal names; `null` for a persistent lab; `undefined` when it names none. */
   readonly owner: ProcessIdentity | null | undefined;
-}
-
-/** Path of a lab's journal. */
-export function journalPath(stateDir: string, lab: string): string {
-  return join(stateDir, `${lab}.journal`);
 }
 
 /**
@@ -136,108 +82,6 @@ export function readOwnership(stateDir: string, lab: string): Ownership {
     }
   }
   return { ops: order.filter((id) => ops.has(id)).map((id) => ops.get(id) as { op: OwnedStep; done: boolean }), complete, planHash, owner };
-}
-
-/** Path of a lab's teardown list (written with the compacted journal, removed when a run begins). */
-export function teardownPath(stateDir: string, lab: string): string {
-  return join(stateDir, `${lab}.down`);
-}
-
-/** A lab's teardown list, as {@link readTeardown} returns it. */
-export interface Teardown {
-  /** Owned namespaces by the phase that created them: deleting them takes everything inside along. */
-  readonly namespaces: readonly (readonly [number, readonly string[]])[];
-  /** The other owned steps that those deletions do not cover. */
-  readonly steps: readonly OwnedStep[];
-  /** How many owned steps the namespace deletions take with them. */
-  readonly covered: number;
-  /** The owning process (`null`: a persistent lab; `undefined`: not recorded). */
-  readonly owner: ProcessIdentity | null | undefined;
-}
-
-/**
- * What `down` must undo for a lab whose last run completed: the owned namespaces (by name) and
- * the owned steps that deleting them does not already cover. Small even for thousands of
- * endpoints, so `down` need not read the whole journal. `null` when there is no such list (use
- * {@link readOwnership}).
- */
-export function readTeardown(stateDir: string, lab: string): Teardown | null {
-  try {
-    const rec = JSON.parse(readFileSync(teardownPath(stateDir, lab), "utf8")) as TeardownFile;
-    if (!Array.isArray(rec.steps) || !Array.isArray(rec.namespaces)) return null;
-    return { namespaces: rec.namespaces, steps: rec.steps, covered: rec.covered ?? 0, owner: rec.owner };
-  } catch {
-    return null;
-  }
-}
-
-/** A teardown list as owned steps: one namespace step per owned namespace, then the other steps. */
-export function teardownSteps(t: Teardown): OwnedStep[] {
-  return [...t.namespaces.flatMap(([phase, names]) => names.map((name) => namespaceStep(name, phase))), ...t.steps];
-}
-
-/** The teardown file: owned namespaces as plain names per phase (thousands of them stay small), other steps in full. */
-interface TeardownFile {
-  readonly planHash: string;
-  readonly owner?: ProcessIdentity | null;
-  readonly covered: number;
-  readonly namespaces: readonly (readonly [number, readonly string[]])[];
-  readonly steps: readonly OwnedStep[];
-}
-
-/** The owned step that created namespace `name` (what teardown needs of it). */
-function namespaceStep(name: string, phase: number): OwnedStep {
-  const { fact: _fact, ...op } = netnsAdd(name, phase, false);
-  return { ...op, sig: "" };
-}
-
-/**
- * Deletes a lab's journal and teardown list without opening them (the lab owns nothing any more).
- * Each file is first renamed out of the way (a cheap, atomic step: from then on the lab has no
- * journal), and then unlinked in the background: freeing a just-written journal's pages costs
- * the kernel up to a millisecond, which `down` need not wait for. A pending unlink keeps the
- * process alive until it is done, so nothing is left behind — unless the process is killed
- * first: a test runner stops its worker as soon as a file's last teardown has returned, which
- * is why the test fixtures wait for {@link discardsSettled}.
- *
- * @example
- * ```ts
- * discardJournal("/run/underlay", "demo");
- * ```
- */
-export function discardJournal(stateDir: string, lab: string): void {
-  for (const path of [teardownPath(stateDir, lab), journalPath(stateDir, lab)]) {
-    const gone = `${path}.${process.pid}.gone`;
-    try {
-      renameSync(path, gone);
-    } catch {
-      continue; // no such file
-    }
-    const pending = unlink(gone).catch(() => undefined);
-    pendingDiscards.add(pending);
-    void pending.finally(() => pendingDiscards.delete(pending));
-  }
-}
-
-/** Background unlinks of discarded journals that have not finished yet. */
-const pendingDiscards = new Set<Promise<void>>();
-
-/**
- * Resolves once every journal this process discarded is unlinked.
- *
- * @example
- * ```ts
- * await lab.down(); await discardsSettled(); // nothing of the lab left in the state directory
- * ```
- */
-export async function discardsSettled(): Promise<void> {
-  await Promise.all([...pendingDiscards]);
-}
-
-/** Owned steps that namespace deletion does not cover (what teardown actually runs). */
-export function uncovered<T extends Undoable>(steps: readonly T[]): T[] {
-  const owned = new Set(steps.flatMap((o) => createdNamespace(o) ?? []));
-  return steps.filter((o) => o.kind === "netns-add" || !((o.scope !== null && owned.has(o.scope)) || (o.netns !== null && owned.has(o.netns))));
 }
 
 /** An open journal for one run. */
@@ -302,19 +146,7 @@ export function openJournal(stateDir: string, lab: string): Journal {
       if (fd !== null) closeSync(fd);
       renameSync(tmp, path);
       fd = openSync(path, "a");
-      const down = teardownPath(stateDir, lab);
-      const steps = uncovered(owned);
-      const byPhase = new Map<number, string[]>();
-      for (const o of steps) if (o.kind === "netns-add") byPhase.set(o.phase, [...(byPhase.get(o.phase) ?? []), o.name]);
-      const file: TeardownFile = {
-        planHash,
-        owner,
-        covered: owned.length - steps.length,
-        namespaces: [...byPhase.entries()],
-        steps: steps.filter((o) => o.kind !== "netns-add").map((o) => ownedStep(o)),
-      };
-      writeFileSync(`${down}.tmp`, JSON.stringify(file));
-      renameSync(`${down}.tmp`, down);
+      writeTeardown(stateDir, lab, owned, planHash, owner);
     },
     remove(): void {
       if (fd !== null) closeSync(fd);

@@ -8,7 +8,8 @@ import type { Op, PlanData } from "../plan/types.ts";
 import { observe } from "../state/observe.ts";
 import { readsFor } from "../state/reads.ts";
 import type { LiveState } from "../state/types.ts";
-import { stepSignature, type Ownership } from "./journal.ts";
+import type { Ownership } from "./journal.ts";
+import { stepSignature } from "./owned-step.ts";
 
 /**
  * Reads the host namespace, and every endpoint namespace that holds a step the journal cannot

@@ -21,4 +21,5 @@ export { checkEndpointNames, endpointBudget, labPrefix, pidDigits, testLabName, 
 export type { Forward, ForwardOptions, LiveEndpoint, LiveInterface, LiveLab, LiveProcess, ExecOptions, ExecOutput, ProcessExit, ReadyCondition, SpawnOptions } from "../live/types.ts";
 export type { DownResult, UpResult } from "../runner/options.ts";
 export { findNetnsProcesses, stopNetnsProcesses, type NetnsProcess, type NetnsProcessOptions, type StopOptions, type StoppedProcess } from "../executor/netns-processes.ts";
-export { reap, type KeptLab, type ReapResult, type ScanOptions } from "../runner/gc.ts";
+export { reap, type ReapResult } from "../runner/gc.ts";
+export type { KeptLab, ScanOptions } from "../runner/gc-scan.ts";

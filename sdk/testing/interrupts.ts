@@ -14,7 +14,7 @@
  * (SIGKILL) leaves its labs to `underlay gc`.
  * @module
  */
-import { discardsSettled } from "../runner/journal.ts";
+import { discardsSettled } from "../runner/teardown.ts";
 import type { UpResult } from "../runner/options.ts";
 
 /** Test labs that are up. */

@@ -9,7 +9,7 @@ import type { DownOptions, DownResult, UpOptions, UpResult } from "../runner/opt
 import { tornDown, trackedUp } from "./interrupts.ts";
 import { checkEndpointNames, testLabName, type LabNameOptions } from "./names.ts";
 import { UnderlayError } from "../errors.ts";
-import { discardsSettled } from "../runner/journal.ts";
+import { discardsSettled } from "../runner/teardown.ts";
 
 /** What a lab factory returns: a lab (a `LabBuilder`, or anything with its name, spec and `up`). */
 export interface TestLabBuilder {

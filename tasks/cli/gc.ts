@@ -6,7 +6,8 @@
  * @module
  */
 import { UnderlayError } from "../../sdk/index.ts";
-import { removeLabs, scanLabs, type LabScan } from "../../sdk/runner/gc.ts";
+import { removeLabs } from "../../sdk/runner/gc.ts";
+import { scanLabs, type LabScan } from "../../sdk/runner/gc-scan.ts";
 import { confirmOrYes } from "./confirm.ts";
 import { booleanOption, stringOption, type CliContext } from "./context.ts";
 import { EXIT } from "./exit-codes.ts";

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { localExecutor, type RunEvent } from "../../../sdk/index.ts";
-import { deleteNamespaces } from "../../../sdk/runner/apply.ts";
+import { deleteNamespaces } from "../../../sdk/runner/delete-namespaces.ts";
 import { netnsWithPrefix, removeNetnsWithPrefix, requireRoot, uniqueName } from "../../support/netns.ts";
 
 const prefix = uniqueName("udn");
