@@ -113,7 +113,11 @@ function hostsLabs(etc: string): Map<string, string> {
   return out;
 }
 
-function staleIn(stateDir: string, live: ReadonlySet<string>): string[] {
+/** A lab's file in a state directory: its lock, a discarded journal or teardown list, or a half-written one. */
+const LAB_FILE = /^(.+)\.(?:lock|(?:journal|down)\.(?:\d+\.gone|tmp))$/;
+
+/** Stale files of the labs `wanted` accepts (named by the file: `<lab>.lock`, `<lab>.journal.<pid>.gone`, …). */
+function staleIn(stateDir: string, live: ReadonlySet<string>, wanted: (lab: string) => boolean): string[] {
   let files: string[] = [];
   try {
     files = readdirSync(stateDir);
@@ -122,14 +126,15 @@ function staleIn(stateDir: string, live: ReadonlySet<string>): string[] {
   }
   const out: string[] = [];
   for (const f of files) {
+    const lab = LAB_FILE.exec(f)?.[1];
+    if (lab === undefined || !wanted(lab)) continue;
     const path = join(stateDir, f);
-    const gone = /\.(\d+)\.(gone|tmp)$/.exec(f);
-    if (gone !== null && !pidAlive(Number(gone[1]))) out.push(path);
-    else if (f.endsWith(".lock") && !live.has(f.slice(0, -".lock".length)) && lockHolder(path) === null && existsSync(path)) out.push(path);
-    else if (f.endsWith(".journal.tmp") || f.endsWith(".down.tmp")) {
-      const lab = f.slice(0, f.indexOf("."));
-      if (lockHolder(join(stateDir, `${lab}.lock`)) === null) out.push(path);
-    }
+    const gone = /\.(\d+)\.gone$/.exec(f);
+    if (gone !== null) {
+      if (!pidAlive(Number(gone[1]))) out.push(path);
+    } else if (f.endsWith(".lock")) {
+      if (!live.has(lab) && lockHolder(path) === null && existsSync(path)) out.push(path);
+    } else if (lockHolder(join(stateDir, `${lab}.lock`)) === null) out.push(path); // a half-written journal or teardown list
   }
   return out;
 }
@@ -215,6 +220,6 @@ export async function scanLabs(options: ScanOptions = {}): Promise<LabScan> {
     const reason = owner !== undefined ? `its process ${owner.pid} is gone` : "nothing names it but its marks (no record, no journal)";
     remove.push({ lab, reason, stateDir, leaseStore: record?.leaseStore ?? null, namespaces, links, hostsFiles });
   }
-  const staleFiles = options.lab === undefined && options.prefix === undefined ? dirs.flatMap((d) => staleIn(d, live)) : [];
+  const staleFiles = dirs.flatMap((d) => staleIn(d, live, wanted));
   return { remove, kept, staleFiles, unreadable };
 }

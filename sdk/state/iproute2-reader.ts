@@ -63,7 +63,11 @@ export function iproute2Reader(executor: Pick<Executor, "run" | "runMany">): Sta
         executor.runMany !== undefined && commands.length > options.concurrency
           ? await executor.runMany(commands, options.concurrency)
           : await mapLimit(commands, options.concurrency, (c) => executor.run(c));
-      return namespaces.map((ns, i) => toDump(ns, answers[i], options.peers === true));
+      // A read that failed in a namespace that is gone now was cut short by its teardown (which
+      // also stops whatever runs inside, this reader's `ip` included): the namespace vanished.
+      const failed = namespaces.filter((ns, i) => ns !== null && answers[i] !== undefined && answers[i].code !== 0 && !namespaceVanished(answers[i]));
+      const left = failed.length === 0 ? null : await listNamespaces(executor);
+      return namespaces.map((ns, i) => (ns !== null && left !== null && failed.includes(ns) && !left.has(ns) ? null : toDump(ns, answers[i], options.peers === true)));
     },
     async sysctl(netns, keys) {
       checkSysctlKeys(keys);

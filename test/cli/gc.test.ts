@@ -64,7 +64,7 @@ describe.runIf(requireRoot("CLI gc"))("underlay gc", () => {
     ]);
     const j = await run("gc", "--lab", u, "--dry-run", "--json");
     const lines = j.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ type: "leftovers", remove: [{ lab: u, stateDir: null, namespaces: [`${u}-x`], links: [{ netns: `${u}-s`, name: "ulgc1", kind: "bridge" }], hostsFiles: [`/etc/netns/${u}-y/hosts`] }], kept: [] });
+    expect(lines[0], j.stdout + j.stderr).toMatchObject({ type: "leftovers", remove: [{ lab: u, stateDir: null, namespaces: [`${u}-x`], links: [{ netns: `${u}-s`, name: "ulgc1", kind: "bridge" }], hostsFiles: [`/etc/netns/${u}-y/hosts`] }], kept: [] });
     expect(lines.at(-1)).toMatchObject({ type: "result", ok: true, dryRun: true });
   });
 

@@ -16,8 +16,8 @@ const suite = join(import.meta.dirname, "outcomes");
 
 describe.runIf(requireRoot("fixture outcomes"))("labs are torn down when tests pass, fail or time out", () => {
   const runs = [
-    { runner: "vitest", argv: vitestArgv(suite), summary: [/Tests {2}4 failed \| 1 passed \(5\)/, /Test timed out in 2000ms/, /Test timed out in 20ms/] },
-    { runner: "bun test", argv: bunTestArgv(2, ["./outcomes_spec.ts"]), summary: [/ 1 pass\n 4 fail\n/, /this test timed out after 2000ms/, /this test timed out after 20ms/] },
+    { runner: "vitest", argv: vitestArgv(suite), summary: [/Tests {2}4 failed \| 1 passed \(5\)/, /Test timed out in 2000ms/, /Test timed out in 1ms/] },
+    { runner: "bun test", argv: bunTestArgv(2, ["./outcomes_spec.ts"]), summary: [/ 1 pass\n 4 fail\n/, /this test timed out after 2000ms/, /this test timed out after 1ms/] },
   ];
   for (const { runner, argv, summary } of runs) {
     it(`under ${runner}`, async () => {
