@@ -97,7 +97,8 @@ describe.runIf(requireRoot("the consumer example suite"))("examples/consumer: an
         // The labs the run created: those still there, and those whose files are in the state directory.
         const labs = new Set([...netnsWithPrefix(prefix).map((ns) => ns.slice(0, ns.lastIndexOf("-"))), ...readdirSync(stateDir).map((f) => f.split(".")[0] as string)]);
         // The labs whose owner is gone, narrowed to this run's own (other tests' labs are alive).
-        gcOutput = (await cli(["gc", "--yes", "--prefix", prefix], { stateDir })).stdout;
+        const gc = await cli(["gc", "--yes", "--prefix", prefix], { stateDir });
+        gcOutput = `${gc.stdout}${gc.stderr}(underlay gc exited ${gc.code})`;
         void labs;
       }, 240_000);
 
