@@ -12,9 +12,42 @@ import type { PlanOptions } from "../plan/planner.ts";
 import type { PlanData } from "../plan/types.ts";
 import type { LabSpec } from "../spec/types.ts";
 import { capabilities } from "./capabilities.ts";
+import type { EventListener } from "./events.ts";
 import type { Ownership } from "./journal.ts";
+import { lockLab, type LabLock } from "./lock.ts";
+import type { RunOptions } from "./options.ts";
+import { defaultStateDir } from "./state-dir.ts";
 
 export { defaultStateDir } from "./state-dir.ts";
+
+/** What `up` and `down` start from: their options' defaults, and the lab's lock (none for a dry run). */
+export interface RunStart {
+  /** When the run started (`performance.now()`). */
+  readonly t0: number;
+  readonly executor: Executor;
+  readonly stateDir: string;
+  readonly emit: EventListener;
+  readonly concurrency: number;
+  /** The lab's lock, held until released. */
+  readonly lock: Pick<LabLock, "release">;
+}
+
+/**
+ * Resolves a run's options (executor, state directory, listener, concurrency) and takes the lab's lock.
+ *
+ * @example
+ * ```ts
+ * const { executor, lock } = await startRun(lab, options);
+ * try { … } finally { await lock.release(); }
+ * ```
+ */
+export async function startRun(lab: Plannable, options: RunOptions & { readonly dryRun?: boolean }): Promise<RunStart> {
+  const t0 = performance.now();
+  const executor = options.executor ?? (await defaultExecutor());
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const lock = options.dryRun === true ? { release: async () => {} } : await lockLab(stateDir, lab.name);
+  return { t0, executor, stateDir, emit: options.onEvent ?? noop, concurrency: options.concurrency ?? 2, lock };
+}
 
 /** What the runner needs of a lab: its spec and a way to plan it. */
 export interface Plannable {

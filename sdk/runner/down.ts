@@ -10,12 +10,11 @@ import { observe } from "../state/observe.ts";
 import { undoOps } from "./apply.ts";
 import { deleteNamespaces } from "./delete-namespaces.ts";
 import { stopLabProcesses } from "./stop-processes.ts";
-import { defaultExecutor, defaultStateDir, noop, planFor, type Plannable } from "./context.ts";
+import { planFor, startRun, type Plannable } from "./context.ts";
 import { crossingLinks } from "./crossing-links.ts";
 import { openJournal, readOwnership, type Ownership } from "./journal.ts";
 import { createdNamespace, type Undoable } from "./owned-step.ts";
 import { discardJournal, readTeardown, teardownSteps } from "./teardown.ts";
-import { lockLab } from "./lock.ts";
 import { forgetLab, inUse, otherLiveOwner, readLabRecord } from "./registry.ts";
 import type { DownOptions, DownResult } from "./options.ts";
 
@@ -72,12 +71,7 @@ async function refuseCrossing(executor: Executor, lab: Plannable, owned: readonl
  * what underlay found in place is never removed.
  */
 export async function down(lab: Plannable, options: DownOptions = {}): Promise<DownResult> {
-  const t0 = performance.now();
-  const executor = options.executor ?? (await defaultExecutor());
-  const stateDir = options.stateDir ?? defaultStateDir();
-  const emit = options.onEvent ?? noop;
-  const concurrency = options.concurrency ?? 2;
-  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
+  const { t0, executor, stateDir, emit, concurrency, lock } = await startRun(lab, options);
   try {
     // A completed lab has a small teardown list; otherwise replay the journal (and prove by marks).
     const fast = readTeardown(stateDir, lab.name);

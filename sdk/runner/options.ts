@@ -13,7 +13,7 @@ import type { Probe } from "./reachability.ts";
 
 /** Options shared by every runner operation. */
 export interface RunOptions {
-  /** Executor (default: a local iproute2 executor). */
+  /** Executor (default: the netlink executor where it can run, else the local iproute2 one — see `chooseExecutor`). */
   readonly executor?: Executor;
   /** Where journals and locks live (default `$UNDERLAY_STATE_DIR` or `/run/underlay`). */
   readonly stateDir?: string;

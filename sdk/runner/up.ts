@@ -12,7 +12,7 @@ import type { LiveState } from "../state/types.ts";
 import { applyOps, undoOps, type ApplyContext, type OpOutcome } from "./apply.ts";
 import { alreadyGone } from "./hints.ts";
 import { capabilities } from "./capabilities.ts";
-import { defaultExecutor, defaultStateDir, noop, parseDuration, planFor, type Plannable } from "./context.ts";
+import { noop, parseDuration, planFor, startRun, type Plannable } from "./context.ts";
 import { convergeExtras, type ExtraRemoval } from "./extras.ts";
 import { converge, planHash } from "./converge.ts";
 import { down } from "./down.ts";
@@ -35,12 +35,7 @@ import { trapSignals } from "./signals.ts";
  * ```
  */
 export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpResult> {
-  const t0 = performance.now();
-  const executor = options.executor ?? (await defaultExecutor());
-  const stateDir = options.stateDir ?? defaultStateDir();
-  const emit = options.onEvent ?? noop;
-  const concurrency = options.concurrency ?? 2;
-  const lock = options.dryRun ? { release: async () => {} } : await lockLab(stateDir, lab.name);
+  const { t0, executor, stateDir, emit, concurrency, lock } = await startRun(lab, options);
   // Under the lock, the host namespace is read while the plan compiles: the read is a child
   // process, planning is pure computation, so one waits for the other no longer.
   let hostRead: Promise<LiveState> | null = null;
