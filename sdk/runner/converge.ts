@@ -63,6 +63,13 @@ export function converge(
     // rename) would make creating it again fail with "File exists": replace that namespace too.
     else if (linkExists(state, op.fact.netns, pendingLinkName(op.scope, op.fact.name))) replace.add(op.scope);
   }
+  // A namespace the lab set out to create whose name is a file but not a namespace — its
+  // `netns add` was interrupted before the bind mount: listed, yet reading it finds nothing — is
+  // removed and made again (creating it over the file would fail with "File exists").
+  for (const op of plan.ops) {
+    if (op.kind !== "netns-add" || !ownedById.has(op.id) || !observed.has(op.name) || !state.netns.has(op.name)) continue;
+    if (state.namespaces.get(op.name)?.exists === false) replace.add(op.name);
+  }
   for (const ns of replace) {
     const nsOp = ownedById.get(`netns:${ns}`) ?? plan.ops.find((o) => o.id === `netns:${ns}`);
     if (nsOp !== undefined && !remove.includes(nsOp)) remove.push(nsOp);

@@ -80,7 +80,9 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
 
   for (const op of plan.ops) {
     if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.name) && !ownedIds.has(op.id)) {
-      problems.push({ path: op.id, message: `namespace ${op.name} already exists and is not this lab's — delete it or rename the endpoint/lab` });
+      // Listed but read as absent: a mount-point file some interrupted `ip netns add` left, no namespace.
+      const what = state.namespaces.get(op.name)?.exists === false ? `namespace ${op.name} is listed but is a file, not a namespace (left by an interrupted \`ip netns add\`?), and is not this lab's — remove it (\`ip netns del ${op.name}\`)` : `namespace ${op.name} already exists and is not this lab's — delete it`;
+      problems.push({ path: op.id, message: `${what} or rename the endpoint/lab` });
     }
     if (op.kind === "route-add" && op.netns === plan.host && !ownedIds.has(op.id) && conv.run.includes(op)) {
       // `replace` would overwrite someone else's route, and `down` would then delete it: refuse.

@@ -83,7 +83,7 @@ export function inNamespace<T>(ctx: NsContext, fd: number, fn: () => T): T {
   const { libc } = ctx;
   if (libc.setns(fd, SYS.CLONE_NEWNET) < 0) {
     const errno = libc.errno();
-    throw new UnderlayError("EXEC", `setns into a network namespace failed: ${libc.strerror(errno)} [${libc.errnoName(errno)} ${errno}] — run as root`);
+    throw new UnderlayError("EXEC", `setns into a network namespace failed: ${libc.strerror(errno)} [${libc.errnoName(errno)} ${errno}] — run as root`, { details: { errno } });
   }
   try {
     const out = fn();
@@ -206,6 +206,11 @@ export function openNamespace(ctx: NsContext, name: string): NamespaceEntry {
     if (sockFd < 0) errno = libc.errno();
   } catch (e) {
     libc.close(fd);
+    // The file is there but is not a namespace: the mount-point file of an `ip netns add` that
+    // was interrupted before its bind mount. iproute2 says the same for `ip -n NAME …`.
+    if (e instanceof UnderlayError && (e.details as { errno?: number } | undefined)?.errno === SYS.EINVAL) {
+      fail(ctx, `setting the network namespace "${name}" failed: Invalid argument`, ["ip", "-n", name], SYS.EINVAL);
+    }
     throw e;
   }
   if (sockFd < 0) {

@@ -20,10 +20,14 @@ import type { KernelDump, StateReader } from "../types.ts";
 import { netlinkFailureOf } from "./failure.ts";
 import type { Netlink } from "./netlink-types.ts";
 
-/** Whether an error says the namespace does not exist (any more). */
+/**
+ * Whether an error says the namespace does not exist (any more), or that its name is a file that
+ * is not a namespace (an `ip netns add` interrupted before its bind mount): either way, absent.
+ */
 function vanished(e: unknown): boolean {
   const f = netlinkFailureOf(e);
-  return f !== undefined && f.errnoName === "ENOENT" && f.stderr.startsWith("Cannot open network namespace");
+  if (f === undefined) return false;
+  return (f.errnoName === "ENOENT" && f.stderr.startsWith("Cannot open network namespace")) || (f.errnoName === "EINVAL" && f.stderr.startsWith("setting the network namespace"));
 }
 
 /** Reads one namespace, `null` when it is gone. */
