@@ -9,7 +9,7 @@ import { cidrTextsOverlap } from "../lib/address.ts";
 import type { Executor } from "../executor/types.ts";
 import { parseVlanParent } from "../spec/names.ts";
 import type { Op, PlanData } from "../plan/types.ts";
-import { canonicalDst } from "../state/canonical.ts";
+import { canonicalDst } from "../lib/canonical.ts";
 import type { LiveState } from "../state/types.ts";
 import { requireKinds, type Capabilities, type LinkKind } from "./capabilities.ts";
 import type { Convergence } from "./converge.ts";

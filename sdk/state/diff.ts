@@ -6,7 +6,7 @@
  * @module
  */
 import type { Fact } from "../plan/types.ts";
-import { canonicalCidr, canonicalDst, canonicalIp } from "./canonical.ts";
+import { canonicalCidr, canonicalDst, canonicalIp } from "../lib/canonical.ts";
 import { checkFact } from "./facts.ts";
 import type { LiveState } from "./types.ts";
 

@@ -8,7 +8,7 @@
  */
 import { UnderlayError } from "../errors.ts";
 import type { Fact } from "../plan/types.ts";
-import { canonicalCidr, canonicalDst, canonicalIp, sysctlKey } from "./canonical.ts";
+import { canonicalCidr, canonicalDst, canonicalIp, sysctlKey } from "../lib/canonical.ts";
 import { linkAttrDifferences } from "./link-attrs.ts";
 import { namespaceLabel } from "./read-namespace.ts";
 import type { LinkState, LiveState, NamespaceState } from "./types.ts";

@@ -31,7 +31,7 @@ export {
   type NamespaceDump,
   type StateDump,
 } from "./dump.ts";
-export { canonicalCidr, canonicalDst, canonicalIp, ipFamily, sysctlKey } from "./canonical.ts";
+export { canonicalCidr, canonicalDst, canonicalIp, ipFamily, sysctlKey } from "../lib/canonical.ts";
 export { namespaceCommand, parseNamespace, STATE_BATCH } from "./read-namespace.ts";
 export { parseLinks } from "./parse-links.ts";
 export { parseAddrs } from "./parse-addrs.ts";

@@ -9,7 +9,8 @@ import type { ExecResult, Executor, KernelDump, StateReader } from "../executor/
 import { mapLimit } from "../lib/map-limit.ts";
 import { splitJsonValues } from "./json-values.ts";
 import { asArray, asRecord, str } from "./json-read.ts";
-import { checkSysctlKeys, parseSysctl } from "./parse-sysctl.ts";
+import { checkSysctlKeys } from "../lib/canonical.ts";
+import { parseSysctl } from "./parse-sysctl.ts";
 import { readFiles } from "./read-files.ts";
 import { dumpFromOutput, namespaceCommand, namespaceLabel, namespaceVanished } from "./read-namespace.ts";
 

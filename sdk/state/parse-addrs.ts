@@ -3,7 +3,7 @@
  * `inet`/`inet6`, with the local address and prefix length joined into a canonical CIDR.
  * @module
  */
-import { canonicalCidr } from "./canonical.ts";
+import { canonicalCidr } from "../lib/canonical.ts";
 import { asArray, asRecord, num, str } from "./json-read.ts";
 import type { AddrState } from "./types.ts";
 

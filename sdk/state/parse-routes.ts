@@ -4,7 +4,7 @@
  * prints no family field, and a `default` destination looks the same in both.
  * @module
  */
-import { canonicalDst, canonicalIp } from "./canonical.ts";
+import { canonicalDst, canonicalIp } from "../lib/canonical.ts";
 import { asArray, asRecord, num, str } from "./json-read.ts";
 import type { RouteState } from "./types.ts";
 

@@ -4,8 +4,7 @@
  * standard error) and are simply absent.
  * @module
  */
-import { UnderlayError } from "../errors.ts";
-import { sysctlKey } from "./canonical.ts";
+import { sysctlKey } from "../lib/canonical.ts";
 
 /**
  * Parses `sysctl` output into a map from canonical key to value.
@@ -23,25 +22,4 @@ export function parseSysctl(stdout: string): Record<string, string> {
     values[sysctlKey(line.slice(0, eq))] = line.slice(eq + 3);
   }
   return values;
-}
-
-/**
- * Checks sysctl keys before they go on a command line: dotted or slashed names of letters,
- * digits, `_`, `-`, `.`, `/` and `@` that do not start with `-`.
- *
- * @example
- * ```ts
- * checkSysctlKeys(["net.ipv6.conf.all.accept_ra"]); // ok
- * checkSysctlKeys(["-w"]); // throws UnderlayError USAGE
- * ```
- */
-export function checkSysctlKeys(keys: readonly string[]): void {
-  for (const key of keys) {
-    if (!/^[A-Za-z0-9_@][A-Za-z0-9_.@/-]*$/.test(key)) {
-      throw new UnderlayError(
-        "USAGE",
-        `sysctl key ${JSON.stringify(key)} is not a sysctl name — use a dotted name like net.ipv6.conf.all.accept_ra`,
-      );
-    }
-  }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { Address4, Address6 } from "ip-address";
-import { canonicalIp } from "../../state/canonical.ts";
+import { canonicalIp } from "../../lib/canonical.ts";
 
 /** An IP address or prefix as netlink carries it. */
 export interface IpBytes {

@@ -13,7 +13,7 @@
  * @module
  */
 import { UnderlayError } from "../../errors.ts";
-import type { RawNamespace } from "../../state/types.ts";
+import type { KernelDump } from "../types.ts";
 import { addrInfo } from "./addr-json.ts";
 import { AF, RTM, SIZE } from "./constants.ts";
 import type { MessageView } from "./decode.ts";
@@ -42,7 +42,7 @@ export interface DumpCollector {
   /** An answer message of a route dump (IPv4 or IPv6, by the message's family). */
   route(bytes: Uint8Array, m: MessageView): void;
   /** The answers, once every dump is read. */
-  result(): RawNamespace;
+  result(): KernelDump;
 }
 
 /**
@@ -90,7 +90,7 @@ export function dumpCollector(): DumpCollector {
   };
 }
 
-function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly: boolean): RawNamespace | null {
+function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly: boolean): KernelDump | null {
   const c = dumpCollector();
   let interrupted = dumpOnce(libc, sock, w, RTM.GETLINK, AF.UNSPEC, c.link);
   if (linksOnly) return interrupted ? null : c.result();
@@ -109,7 +109,7 @@ function readOnce(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly: 
  * dumpNamespace(libc, sock, w).links.length; // 2 (lo, eth0)
  * ```
  */
-export function dumpNamespace(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly = false): RawNamespace {
+export function dumpNamespace(libc: Libc, sock: NetlinkSocket, w: MessageWriter, linksOnly = false): KernelDump {
   for (let i = 0; i < ATTEMPTS; i++) {
     const raw = readOnce(libc, sock, w, linksOnly);
     if (raw !== null) return raw;
@@ -126,6 +126,6 @@ export function dumpNamespace(libc: Libc, sock: NetlinkSocket, w: MessageWriter,
  * parseNamespace("demo-web", batchOutput(raw), { raw: true });
  * ```
  */
-export function batchOutput(raw: RawNamespace): string {
+export function batchOutput(raw: KernelDump): string {
   return `${JSON.stringify(raw.links)}\n${JSON.stringify(raw.addrs)}\n${JSON.stringify(raw.routes4)}\n${JSON.stringify(raw.routes6)}\n`;
 }

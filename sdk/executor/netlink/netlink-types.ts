@@ -7,7 +7,7 @@
  * ```
  * @module
  */
-import type { RawNamespace } from "../../state/types.ts";
+import type { KernelDump } from "../types.ts";
 import type { NetlinkFailure } from "./failure.ts";
 import type { FfiRuntime } from "./libc.ts";
 import type { NetnsListEntry } from "./nsid.ts";
@@ -63,7 +63,7 @@ export interface Netlink {
   /** {@link Netlink.send}, throwing the first failure (`details.failures` lists every one). */
   batch(netns: string | null, requests: readonly NetlinkRequest[]): void;
   /** The namespace's links, addresses and routes in the shape `ip -json -details` prints (with `linksOnly`, links alone). */
-  dump(netns: string | null, linksOnly?: boolean): RawNamespace;
+  dump(netns: string | null, linksOnly?: boolean): KernelDump;
   /** `ip -json netns list` inside `netns`: every named namespace, with the id `netns` knows it by (if any). */
   netnsIds(netns: string | null): NetnsListEntry[];
   /** Reads a sysctl inside `netns` (`null` when the key does not exist). */

@@ -18,7 +18,7 @@
  */
 import { readlinkSync } from "node:fs";
 import { UnderlayError } from "../../errors.ts";
-import type { RawNamespace } from "../../state/types.ts";
+import type { KernelDump } from "../types.ts";
 import { SYS } from "./constants.ts";
 import { dumpNamespace } from "./dump.ts";
 import { HOST_LE, messageWriter } from "./encode.ts";

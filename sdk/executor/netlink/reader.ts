@@ -14,8 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { UnderlayError } from "../../errors.ts";
-import { sysctlKey } from "../../state/canonical.ts";
-import { checkSysctlKeys } from "../../state/parse-sysctl.ts";
+import { checkSysctlKeys, sysctlKey } from "../../lib/canonical.ts";
 import type { KernelDump, StateReader } from "../types.ts";
 import { netlinkFailureOf } from "./failure.ts";
 import type { Netlink } from "./netlink-types.ts";

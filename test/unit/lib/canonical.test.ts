@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Address6 } from "ip-address";
 import { describe, expect, it } from "vitest";
-import { canonicalCidr, canonicalDst, canonicalIp, ipFamily, sysctlKey } from "../../../sdk/state/canonical.ts";
+import { canonicalCidr, canonicalDst, canonicalIp, ipFamily, sysctlKey } from "../../../sdk/lib/canonical.ts";
 
 describe("canonicalIp", () => {
   it.each([

@@ -2,9 +2,11 @@
  * Canonical text forms, so that what a plan says and what the kernel prints compare equal:
  * addresses as `inet_ntop` prints them (IPv6 lowercase, longest zero run compressed, `::ffff:a.b.c.d`
  * for mapped IPv4), CIDRs with an explicit prefix length, route destinations with `default`, and
- * sysctl keys in the dotted form `sysctl` prints.
+ * sysctl keys in the dotted form `sysctl` prints (and the check that a key is one). Shared by the
+ * state readers (`ip -json` and netlink) and the facts they are compared with.
  * @module
  */
+import { UnderlayError } from "../errors.ts";
 
 /**
  * The address family of an IP address (without prefix), or `null` when it is not one.
@@ -209,4 +211,25 @@ function formatV6(words: readonly number[]): string {
   }
   if (bestBase !== -1 && bestBase + bestLen === 8) out += ":";
   return out;
+}
+
+/**
+ * Checks sysctl keys before they go on a command line: dotted or slashed names of letters,
+ * digits, `_`, `-`, `.`, `/` and `@` that do not start with `-`.
+ *
+ * @example
+ * ```ts
+ * checkSysctlKeys(["net.ipv6.conf.all.accept_ra"]); // ok
+ * checkSysctlKeys(["-w"]); // throws UnderlayError USAGE
+ * ```
+ */
+export function checkSysctlKeys(keys: readonly string[]): void {
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9_@][A-Za-z0-9_.@/-]*$/.test(key)) {
+      throw new UnderlayError(
+        "USAGE",
+        `sysctl key ${JSON.stringify(key)} is not a sysctl name — use a dotted name like net.ipv6.conf.all.accept_ra`,
+      );
+    }
+  }
 }
