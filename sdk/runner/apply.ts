@@ -95,6 +95,14 @@ export function spreadLanes(phase: readonly Op[], concurrency: number): Lane[] {
   return lanes;
 }
 
+/**
+ * The pauses (ms) before each retry of a step whose MAC a just-deleted namespace still holds:
+ * every 2 ms for the first 100 ms (the kernel's cleanup of a deleted namespace usually ends
+ * within a few tens of milliseconds; pauses doubling from 25 ms made a lab brought up again right
+ * after its `down` wait 75 ms for it), then doubling, about 3 s in all.
+ */
+const BUSY_MAC_WAITS: readonly number[] = [...Array.from({ length: 50 }, () => 2), 100, 200, 400, 800, 1600];
+
 /** Whether a failed step is a macvlan whose MAC a just-deleted namespace still holds (the kernel frees it asynchronously). */
 function busyMac(op: Op, message: string): boolean {
   return (op.kind === "link-add" || op.kind === "shim-add" || op.kind === "link-mark" || op.kind === "link-up") && /Address already in use/.test(message);
@@ -128,7 +136,7 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
   const retryBusyMac = async (batch: StepBatch, first: BatchOutcome): Promise<{ outcome: BatchOutcome; from: number }> => {
     let outcome = first;
     let from = 0;
-    for (let wait = 25; wait <= 1600; wait *= 2) {
+    for (const wait of BUSY_MAC_WAITS) {
       const f = outcome.failures[0];
       const op = f === undefined ? undefined : (batch.steps[from + f.index] as Op | undefined);
       if (f === undefined || op === undefined || outcome.uncertain === true || !busyMac(op, f.message)) break;
