@@ -34,6 +34,19 @@ export function planHash(plan: PlanData): string {
   return createHash("sha256").update(JSON.stringify(plan.ops)).digest("hex").slice(0, 16);
 }
 
+/**
+ * Whether `name` is listed as a namespace but reads as absent: a mount-point file that an
+ * interrupted `netns add` left without its bind mount (or a namespace deleted mid-read).
+ *
+ * @example
+ * ```ts
+ * listedButAbsent(state, "demo-web"); // true after a kill between the file and the mount
+ * ```
+ */
+export function listedButAbsent(state: LiveState, name: string): boolean {
+  return state.netns.has(name) && state.namespaces.get(name)?.exists === false;
+}
+
 function linkExists(state: LiveState, netns: string | null, name: string): boolean {
   return state.namespaces.get(netns)?.links.some((l) => l.name === name) ?? false;
 }
@@ -67,8 +80,7 @@ export function converge(
   // `netns add` was interrupted before the bind mount: listed, yet reading it finds nothing — is
   // removed and made again (creating it over the file would fail with "File exists").
   for (const op of plan.ops) {
-    if (op.kind !== "netns-add" || !ownedById.has(op.id) || !observed.has(op.name) || !state.netns.has(op.name)) continue;
-    if (state.namespaces.get(op.name)?.exists === false) replace.add(op.name);
+    if (op.kind === "netns-add" && ownedById.has(op.id) && observed.has(op.name) && listedButAbsent(state, op.name)) replace.add(op.name);
   }
   for (const ns of replace) {
     const nsOp = ownedById.get(`netns:${ns}`) ?? plan.ops.find((o) => o.id === `netns:${ns}`);

@@ -12,7 +12,7 @@ import type { Op, PlanData } from "../plan/types.ts";
 import { canonicalDst } from "../lib/canonical.ts";
 import type { LiveState } from "../state/types.ts";
 import { requireKinds, type Capabilities, type LinkKind } from "./capabilities.ts";
-import type { Convergence } from "./converge.ts";
+import { listedButAbsent, type Convergence } from "./converge.ts";
 import type { Ownership } from "./journal.ts";
 
 /** Link kinds a plan's ops need. */
@@ -81,7 +81,7 @@ export function preflight(executor: Executor, caps: Capabilities, plan: PlanData
   for (const op of plan.ops) {
     if (op.kind === "netns-add" && !op.ensure && state.netns.has(op.name) && !ownedIds.has(op.id)) {
       // Listed but read as absent: a mount-point file some interrupted `ip netns add` left, no namespace.
-      const what = state.namespaces.get(op.name)?.exists === false ? `namespace ${op.name} is listed but is a file, not a namespace (left by an interrupted \`ip netns add\`?), and is not this lab's — remove it (\`ip netns del ${op.name}\`)` : `namespace ${op.name} already exists and is not this lab's — delete it`;
+      const what = listedButAbsent(state, op.name) ? `namespace ${op.name} is listed but is a file, not a namespace (left by an interrupted \`ip netns add\`?), and is not this lab's — remove it (\`ip netns del ${op.name}\`)` : `namespace ${op.name} already exists and is not this lab's — delete it`;
       problems.push({ path: op.id, message: `${what} or rename the endpoint/lab` });
     }
     if (op.kind === "route-add" && op.netns === plan.host && !ownedIds.has(op.id) && conv.run.includes(op)) {

@@ -6,7 +6,7 @@
  * and creates the namespace (verify is clean), and `down` — with or without that `up` — leaves
  * nothing. On the default executor here; the `iproute2` test project runs it on iproute2.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -70,6 +70,7 @@ describe.runIf(requireRoot("an interrupted netns add"))("a namespace file left b
 
   it("such a file the lab did not make is not touched: up refuses, naming it and how to remove it", async () => {
     const name = `${prefix}f`;
+    mkdirSync("/run/netns", { recursive: true });
     writeFileSync(`/run/netns/${name}-a`, "");
     const pub = net.macvlan("pub").parent("eth0").subnet("10.76.0.0/24");
     const e = await rejection(lab(name, { host: `${name}-h`, sandbox: true }).endpoint("a", pub).up({ stateDir, handleSignals: false }));
