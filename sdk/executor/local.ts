@@ -6,6 +6,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import { UnderlayError } from "../errors.ts";
 import { iproute2Executor } from "./iproute2/executor.ts";
 import { withLocalFiles } from "./local-files.ts";
@@ -93,7 +94,18 @@ function batchFlags(c: Command): string[] | null {
   return flags.every((f) => /^-[a-z0-9]+$/.test(f)) ? flags : null;
 }
 
-/** Parses the fan-out script's output into one result per namespace (stdout and stderr merged into stderr on failure). */
+const signalNames = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+
+/**
+ * Parses the fan-out script's output into one result per namespace (stdout and stderr merged
+ * into stderr on failure; a program killed by a signal carries its name in `signal`).
+ *
+ * @example
+ * ```ts
+ * parseFanOut("[]\n\u001e0\nKilled\n\u001e137\n", 2);
+ * // [{ code: 0, stdout: "[]\n", stderr: "" }, { code: 137, stdout: "", stderr: "Killed\n", signal: "SIGKILL" }]
+ * ```
+ */
 export function parseFanOut(out: string, count: number): ExecResult[] {
   const results: ExecResult[] = [];
   let rest = out;
@@ -104,7 +116,9 @@ export function parseFanOut(out: string, count: number): ExecResult[] {
     const text = rest.slice(0, at);
     const code = Number(rest.slice(at + 1, nl === -1 ? undefined : nl));
     rest = nl === -1 ? "" : rest.slice(nl + 1);
-    results.push({ code, stdout: code === 0 ? text : "", stderr: code === 0 ? "" : text });
+    // The shell reports a program killed by signal n as 128 + n.
+    const signal = code > 128 ? signalNames.get(code - 128) : undefined;
+    results.push({ code, stdout: code === 0 ? text : "", stderr: code === 0 ? "" : text, ...(signal === undefined ? {} : { signal }) });
   }
   return results;
 }

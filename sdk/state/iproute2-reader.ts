@@ -5,7 +5,7 @@
  * @module
  */
 import { UnderlayError } from "../errors.ts";
-import type { ExecResult, Executor, KernelDump, StateReader } from "../executor/types.ts";
+import type { Command, ExecResult, Executor, KernelDump, StateReader } from "../executor/types.ts";
 import { mapLimit } from "../lib/map-limit.ts";
 import { splitJsonValues } from "./json-values.ts";
 import { asArray, asRecord, str } from "./json-read.ts";
@@ -37,9 +37,37 @@ export async function listNamespaces(executor: Pick<Executor, "run">): Promise<S
   return names;
 }
 
+/** How many times a read that a signal cut short is run again before it counts as failed. */
+const REREADS = 5;
+
+/**
+ * Runs again the reads that a signal cut short inside a namespace, until they finish, fail
+ * otherwise, or find the namespace gone. Another process's teardown of a namespace stops
+ * whatever runs inside it — this reader's `ip` included — before it deletes the namespace, so a
+ * killed read says nothing about the namespace: read it again (by then it is gone, or still there
+ * and readable).
+ */
+async function rereadKilled(commands: readonly Command[], answers: ExecResult[], runAll: (commands: readonly Command[]) => Promise<ExecResult[]>): Promise<ExecResult[]> {
+  const out = [...answers];
+  for (let round = 1, pause = 5; round <= REREADS; round++, pause *= 2) {
+    const killed = commands.flatMap((c, i) => (c.netns !== null && out[i]?.signal !== undefined && out[i]?.timedOut !== true ? [i] : []));
+    if (killed.length === 0) break;
+    await new Promise((r) => setTimeout(r, pause));
+    const again = await runAll(killed.map((i) => commands[i] as Command));
+    killed.forEach((i, k) => {
+      const a = again[k];
+      if (a !== undefined) out[i] = a;
+    });
+  }
+  return out;
+}
+
 function toDump(ns: string | null, r: ExecResult | undefined, peers: boolean): KernelDump | null {
   if (r === undefined) throw new UnderlayError("EXEC", `reading ${namespaceLabel(ns)}: the executor returned no answer — a bug in its runMany`);
   if (ns !== null && namespaceVanished(r)) return null;
+  if (r.code !== 0 && r.signal !== undefined && r.timedOut !== true && ns !== null) {
+    throw new UnderlayError("EXEC", `reading ${namespaceLabel(ns)} failed: ip -batch was killed by ${r.signal} ${REREADS + 1} times in a row — something keeps stopping the processes in that namespace (another process tearing it down?)`);
+  }
   if (r.code !== 0) {
     throw new UnderlayError("EXEC", `reading ${namespaceLabel(ns)} failed: ip -batch exited ${r.code}: ${r.stderr.trim()} — check iproute2 (≥ 5.0) and that you are root`);
   }
@@ -59,20 +87,22 @@ export function iproute2Reader(executor: Pick<Executor, "run" | "runMany">): Sta
   return {
     namespaces: () => listNamespaces(executor),
     async dump(namespaces, options) {
-      const commands = namespaces.map((ns) => namespaceCommand(ns, options.peers === true));
-      const answers =
+      const runAll = (commands: readonly Command[]): Promise<ExecResult[]> =>
         executor.runMany !== undefined && commands.length > options.concurrency
-          ? await executor.runMany(commands, options.concurrency)
-          : await mapLimit(commands, options.concurrency, (c) => executor.run(c));
-      // A read that failed in a namespace that is gone now was cut short by its teardown (which
-      // also stops whatever runs inside, this reader's `ip` included): the namespace vanished.
+          ? executor.runMany(commands, options.concurrency)
+          : mapLimit(commands, options.concurrency, (c) => executor.run(c));
+      const commands = namespaces.map((ns) => namespaceCommand(ns, options.peers === true));
+      const answers = await rereadKilled(commands, await runAll(commands), runAll);
+      // A read that failed in a namespace that is gone now was cut short by its teardown: the
+      // namespace vanished.
       const failed = namespaces.filter((ns, i) => ns !== null && answers[i] !== undefined && answers[i].code !== 0 && !namespaceVanished(answers[i]));
       const left = failed.length === 0 ? null : await listNamespaces(executor);
       return namespaces.map((ns, i) => (ns !== null && left !== null && failed.includes(ns) && !left.has(ns) ? null : toDump(ns, answers[i], options.peers === true)));
     },
     async sysctl(netns, keys) {
       checkSysctlKeys(keys);
-      const s = await executor.run({ netns, argv: ["sysctl", ...keys] });
+      const command: Command = { netns, argv: ["sysctl", ...keys] };
+      const [s] = (await rereadKilled([command], [await executor.run(command)], (cs) => Promise.all(cs.map((c) => executor.run(c))))) as [ExecResult];
       if (netns !== null && namespaceVanished(s)) return null;
       // A key that does not exist is not an error (procps: "cannot stat", busybox: "unknown key"); it is just absent.
       if (s.code !== 0 && s.stdout === "" && !/cannot stat|unknown key|No such file/i.test(s.stderr)) {
