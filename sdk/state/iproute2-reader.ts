@@ -41,14 +41,14 @@ export async function listNamespaces(executor: Pick<Executor, "run">): Promise<S
 const REREADS = 5;
 
 /**
- * Runs again the reads that a signal cut short inside a namespace, until they finish, fail
- * otherwise, or find the namespace gone. Another process's teardown of a namespace stops
+ * Runs the reads, and again those that a signal cut short inside a namespace, until they finish,
+ * fail otherwise, or find the namespace gone. Another process's teardown of a namespace stops
  * whatever runs inside it — this reader's `ip` included — before it deletes the namespace, so a
  * killed read says nothing about the namespace: read it again (by then it is gone, or still there
  * and readable).
  */
-async function rereadKilled(commands: readonly Command[], answers: ExecResult[], runAll: (commands: readonly Command[]) => Promise<ExecResult[]>): Promise<ExecResult[]> {
-  const out = [...answers];
+async function readSurvivingTeardowns(commands: readonly Command[], runAll: (commands: readonly Command[]) => Promise<ExecResult[]>): Promise<ExecResult[]> {
+  const out = await runAll(commands);
   for (let round = 1, pause = 5; round <= REREADS; round++, pause *= 2) {
     const killed = commands.flatMap((c, i) => (c.netns !== null && out[i]?.signal !== undefined && out[i]?.timedOut !== true ? [i] : []));
     if (killed.length === 0) break;
@@ -92,7 +92,7 @@ export function iproute2Reader(executor: Pick<Executor, "run" | "runMany">): Sta
           ? executor.runMany(commands, options.concurrency)
           : mapLimit(commands, options.concurrency, (c) => executor.run(c));
       const commands = namespaces.map((ns) => namespaceCommand(ns, options.peers === true));
-      const answers = await rereadKilled(commands, await runAll(commands), runAll);
+      const answers = await readSurvivingTeardowns(commands, runAll);
       // A read that failed in a namespace that is gone now was cut short by its teardown: the
       // namespace vanished.
       const failed = namespaces.filter((ns, i) => ns !== null && answers[i] !== undefined && answers[i].code !== 0 && !namespaceVanished(answers[i]));
@@ -101,8 +101,7 @@ export function iproute2Reader(executor: Pick<Executor, "run" | "runMany">): Sta
     },
     async sysctl(netns, keys) {
       checkSysctlKeys(keys);
-      const command: Command = { netns, argv: ["sysctl", ...keys] };
-      const [s] = (await rereadKilled([command], [await executor.run(command)], (cs) => Promise.all(cs.map((c) => executor.run(c))))) as [ExecResult];
+      const [s] = (await readSurvivingTeardowns([{ netns, argv: ["sysctl", ...keys] }], (cs) => Promise.all(cs.map((c) => executor.run(c))))) as [ExecResult];
       if (netns !== null && namespaceVanished(s)) return null;
       // A key that does not exist is not an error (procps: "cannot stat", busybox: "unknown key"); it is just absent.
       if (s.code !== 0 && s.stdout === "" && !/cannot stat|unknown key|No such file/i.test(s.stderr)) {

@@ -27,6 +27,11 @@ export interface NetlinkFailure {
   readonly netns: string | null;
   /** The kernel's extended-ACK message, when it sent one. */
   readonly kernelMessage?: string;
+  /**
+   * Set when the request failed because this named namespace is not there: no such file, or a
+   * file that is not a namespace (the mount-point file of an interrupted `ip netns add`).
+   */
+  readonly noNamespace?: string;
 }
 
 /**

@@ -65,8 +65,8 @@ export function cString(text: string, slot: 0 | 1 | 2 = 0): Uint8Array {
   return buf;
 }
 
-function fail(ctx: NsContext, stderr: string, argv: readonly string[], errno: number): never {
-  const failure: NetlinkFailure = { errno, errnoName: ctx.libc.errnoName(errno), stderr, argv, netns: null };
+function fail(ctx: NsContext, stderr: string, argv: readonly string[], errno: number, noNamespace?: string): never {
+  const failure: NetlinkFailure = { errno, errnoName: ctx.libc.errnoName(errno), stderr, argv, netns: null, ...(noNamespace === undefined ? {} : { noNamespace }) };
   throw netlinkError(failure);
 }
 
@@ -197,7 +197,7 @@ export function openNamespace(ctx: NsContext, name: string): NamespaceEntry {
   const fd = libc.open(cString(`${ctx.runDir}/${name}`), SYS.O_RDONLY | SYS.O_CLOEXEC, 0);
   if (fd < 0) {
     const errno = libc.errno();
-    fail(ctx, `Cannot open network namespace "${name}": ${libc.strerror(errno)}`, ["ip", "-n", name], errno);
+    fail(ctx, `Cannot open network namespace "${name}": ${libc.strerror(errno)}`, ["ip", "-n", name], errno, errno === SYS.ENOENT ? name : undefined);
   }
   let sockFd = -1;
   let errno = 0;
@@ -209,7 +209,7 @@ export function openNamespace(ctx: NsContext, name: string): NamespaceEntry {
     // The file is there but is not a namespace: the mount-point file of an `ip netns add` that
     // was interrupted before its bind mount. iproute2 says the same for `ip -n NAME …`.
     if (e instanceof UnderlayError && (e.details as { errno?: number } | undefined)?.errno === SYS.EINVAL) {
-      fail(ctx, `setting the network namespace "${name}" failed: Invalid argument`, ["ip", "-n", name], SYS.EINVAL);
+      fail(ctx, `setting the network namespace "${name}" failed: Invalid argument`, ["ip", "-n", name], SYS.EINVAL, name);
     }
     throw e;
   }

@@ -24,9 +24,7 @@ import type { Netlink } from "./netlink-types.ts";
  * is not a namespace (an `ip netns add` interrupted before its bind mount): either way, absent.
  */
 function vanished(e: unknown): boolean {
-  const f = netlinkFailureOf(e);
-  if (f === undefined) return false;
-  return (f.errnoName === "ENOENT" && f.stderr.startsWith("Cannot open network namespace")) || (f.errnoName === "EINVAL" && f.stderr.startsWith("setting the network namespace"));
+  return netlinkFailureOf(e)?.noNamespace !== undefined;
 }
 
 /** Reads one namespace, `null` when it is gone. */
