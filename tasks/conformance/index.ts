@@ -28,13 +28,20 @@ import { importDocker, lexShell, parseFlags, RUN_FLAGS } from "../../sdk/interop
 import { ensureDebianPackages, RUNTIME_PACKAGES } from "../setup/debian-packages.ts";
 import { compare, renderTable, type Outcome, type SideResult } from "./compare.ts";
 import { IMAGE, run, startEngine, type Engine } from "./engine.ts";
+import { inEngineOrder } from "./engine-order.ts";
 import { readFacts, type InterfaceFacts } from "./facts.ts";
 import { SCENARIOS, type Scenario } from "./scenarios.ts";
 
+/** What the engine did, and the order in which it holds each network's subnets (see engine-order.ts). */
+interface DockerSide extends SideResult {
+  readonly subnetOrder: ReadonlyMap<string, readonly string[]>;
+}
+
 /** The scenario's commands on the engine, in order; the facts of every container that started. */
-async function onDocker(engine: Engine, s: Scenario, parent: string): Promise<SideResult> {
+async function onDocker(engine: Engine, s: Scenario, parent: string): Promise<DockerSide> {
   const failures: { where: string; message: string }[] = [];
   const ids: string[] = [];
+  const subnetOrder = new Map<string, string[]>();
   try {
     for (const args of s.setup ?? []) {
       const r = await engine.docker(args);
@@ -54,13 +61,18 @@ async function onDocker(engine: Engine, s: Scenario, parent: string): Promise<Si
       const r = await engine.docker(args);
       if (r.code !== 0) failures.push({ where: `line ${cmd.line}`, message: (r.stderr.trim() || r.stdout.trim()).replace(/^docker: /, "") });
       else if (a === "run") ids.push(r.stdout.trim());
+      else {
+        const name = args.at(-1) as string;
+        const config = await engine.docker(["network", "inspect", "-f", "{{json .IPAM.Config}}", name]);
+        subnetOrder.set(name, (JSON.parse(config.stdout) as { Subnet: string }[]).map((c) => c.Subnet));
+      }
     }
     const facts: InterfaceFacts[] = [];
     for (const id of ids) {
       const pid = (await engine.docker(["inspect", "-f", "{{.State.Pid}}", id])).stdout.trim();
       facts.push(await readFacts(`/proc/${pid}/ns/net`));
     }
-    return { facts, failures };
+    return { facts, failures, subnetOrder };
   } finally {
     const all = (await engine.docker(["ps", "-aq"])).stdout.split("\n").filter(Boolean);
     if (all.length > 0) await engine.docker(["rm", "-f", ...all]);
@@ -116,6 +128,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const engine = await startEngine();
   const outcomes: Record<"engine" | "documents", Outcome[]> = { engine: [], documents: [] };
+  const reordered: string[] = [];
   try {
     const link = await run(["ip", "link", "add", parent, "type", "veth", "peer", "name", `${parent}p`]);
     if (link.code !== 0) throw new UnderlayError("PREFLIGHT", `cannot create the parent veth ${parent}: ${link.stderr.trim()}`);
@@ -123,10 +136,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     await run(["ip", "link", "set", `${parent}p`, "up"]);
     for (const s of scenarios) {
       const docker = await onDocker(engine, s, parent);
+      const text = inEngineOrder(s.text, docker.subnetOrder);
+      if (text !== s.text) reordered.push(`${s.id} (${[...docker.subnetOrder].map(([n, order]) => `${n}: ${order.join(", ")}`).join("; ")})`);
       for (const dialect of ["engine", "documents"] as const) {
         // The documents dialect has no explanations: its differences are the point.
         const scenario = dialect === "engine" ? s : { ...s, explained: [] };
-        outcomes[dialect].push(compare(scenario, docker, await onUnderlay(s, dialect, stateDir)));
+        outcomes[dialect].push(compare(scenario, docker, await onUnderlay({ ...s, text }, dialect, stateDir)));
       }
       const o = outcomes.engine.at(-1);
       process.stderr.write(`${s.id}: ${o?.differences.length !== 0 ? "DIFFERS" : o.explained.length > 0 ? "differs as explained" : "agrees"}\n`);
@@ -141,6 +156,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     `## Docker conformance — Docker Engine ${engine.version} (Debian docker.io) vs underlay, kernel ${release()}, ${new Date().toISOString().slice(0, 10)}, ${seconds} s`,
     "",
     "Each scenario's lines run on a private Docker Engine (containers detached and kept, like the documents' separate terminals) and through `fromDocker` + `up` in a sandbox; each container's eth0 is read back the same way (`ip -json` in its namespace).",
+    "",
+    "The Docker CLI passes a network's subnets to the engine in a random order, and the engine allocates from the first one with room. `fromDocker` takes them as written, so it is given them in the order this engine held them. " +
+      (reordered.length === 0 ? "In this run, that was the written order everywhere." : `In this run, that order differed from the written one in: ${reordered.join("; ")}.`),
     "",
     renderTable("fromDocker with the engine dialect (the default) — must agree everywhere", outcomes.engine),
     renderTable("fromDocker with the documents dialect — its differences are where the documents and Docker Engine disagree", outcomes.documents, "differences"),
