@@ -8,7 +8,7 @@ import { UnderlayError } from "../errors.ts";
 import type { BatchOutcome, Executor, StepBatch } from "../executor/types.ts";
 import { iproute2 } from "../plan/iproute2.ts";
 import type { Op } from "../plan/ops/types.ts";
-import type { EventListener } from "./events.ts";
+import { listening, type EventListener } from "./events.ts";
 import { alreadyGone, hintFor } from "./hints.ts";
 import type { Journal } from "./journal.ts";
 import { createdNamespace, type Undoable } from "./owned-step.ts";
@@ -130,6 +130,7 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
   const maybe: Op[] = [];
   const outcomes = new Map<string, OpOutcome>();
   const run = { failure: null as Failure | null, aborted: false };
+  const loud = listening(ctx.emit);
 
   /** A namespace deleted a moment ago is cleaned up by the kernel asynchronously; until then its
    * macvlan links still hold their MACs on the parent. Wait for that and retry, briefly. */
@@ -156,7 +157,7 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
     for (const op of ok) {
       done.push(op);
       outcomes.set(op.id, { id: op.id, status: "done", ms });
-      ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
+      if (loud) ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
     }
     if (f === undefined) return;
     const failed = slice[at] as Op;
@@ -183,7 +184,7 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       const round = lanes.flatMap((l) => (l.slices[k] === undefined ? [] : [{ netns: l.netns, steps: l.slices[k] as readonly Op[] }]));
       const items = round.flatMap((b) => b.steps);
       ctx.journal?.intend(items);
-      for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: iproute2(op).argv });
+      if (loud) for (const op of items) ctx.emit({ type: "op-start", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, netns: op.netns, argv: iproute2(op).argv });
       const t0 = performance.now();
       const pending = ctx.executor.apply(round, { keepGoing: false, concurrency: ctx.concurrency });
       ctx.journal?.prepare(items);
@@ -250,11 +251,14 @@ export async function undoOps(ops: readonly Undoable[], ctx: ApplyContext, optio
   const covered = (o: Undoable): boolean => (o.scope !== null && deleted.has(o.scope)) || (o.netns !== null && deleted.has(o.netns) && o.kind !== "netns-add");
   const undone: Undoable[] = ops.filter((o) => o.undo === null || covered(o));
   const failed: { op: Undoable; stderr: string }[] = [];
+  const loud = listening(ctx.emit);
   for (const phase of byPhase(ops.filter((o) => o.undo !== null && !covered(o))).reverse()) {
     const byNs = new Map<string | null, Undoable[]>();
     for (const op of [...phase].reverse()) {
       const ns = op.undo?.netns ?? null;
-      byNs.set(ns, [...(byNs.get(ns) ?? []), op]);
+      const list = byNs.get(ns);
+      if (list === undefined) byNs.set(ns, [op]);
+      else list.push(op);
     }
     const lanes = [...byNs.entries()];
     const t0 = performance.now();
@@ -271,7 +275,7 @@ export async function undoOps(ops: readonly Undoable[], ctx: ApplyContext, optio
         const err = bad.get(i);
         if (err === undefined || (options.tolerateMissing && alreadyGone(err))) {
           undone.push(op);
-          ctx.emit({ type: "op-undone", id: op.id, summary: op.summary, ms });
+          if (loud) ctx.emit({ type: "op-undone", id: op.id, summary: op.summary, ms });
         } else {
           failed.push({ op, stderr: err });
         }

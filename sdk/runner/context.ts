@@ -12,7 +12,7 @@ import type { PlanOptions } from "../plan/planner.ts";
 import type { PlanData } from "../plan/types.ts";
 import type { LabSpec } from "../spec/types.ts";
 import { capabilities } from "./capabilities.ts";
-import type { EventListener } from "./events.ts";
+import { silent, type EventListener } from "./events.ts";
 import type { Ownership } from "./journal.ts";
 import { lockLab, type LabLock } from "./lock.ts";
 import type { RunOptions } from "./options.ts";
@@ -46,7 +46,7 @@ export async function startRun(lab: Plannable, options: RunOptions & { readonly 
   const executor = options.executor ?? (await defaultExecutor());
   const stateDir = options.stateDir ?? defaultStateDir();
   const lock = options.dryRun === true ? { release: async () => {} } : await lockLab(stateDir, lab.name);
-  return { t0, executor, stateDir, emit: options.onEvent ?? noop, concurrency: options.concurrency ?? 2, lock };
+  return { t0, executor, stateDir, emit: options.onEvent ?? silent, concurrency: options.concurrency ?? 2, lock };
 }
 
 /** What the runner needs of a lab: its spec and a way to plan it. */

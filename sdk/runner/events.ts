@@ -17,3 +17,27 @@ export type RunEvent =
 
 /** A listener for {@link RunEvent}s. */
 export type EventListener = (event: RunEvent) => void;
+
+/**
+ * The listener of a run that nobody listens to. Per-step events are not even built for it (a
+ * step's event renders its iproute2 command line, which a run through the netlink executor has
+ * no other use for): see {@link listening}.
+ *
+ * @example
+ * ```ts
+ * const emit = options.onEvent ?? silent;
+ * ```
+ */
+export const silent: EventListener = () => {};
+
+/**
+ * Whether `emit` is a real listener (not {@link silent}): per-step events are built only then.
+ *
+ * @example
+ * ```ts
+ * if (listening(ctx.emit)) for (const op of items) ctx.emit({ type: "op-start", … });
+ * ```
+ */
+export function listening(emit: EventListener): boolean {
+  return emit !== silent;
+}

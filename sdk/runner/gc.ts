@@ -9,8 +9,8 @@ import type { Executor } from "../executor/types.ts";
 import { lockHolder } from "../lib/file-lock.ts";
 import type { NetnsDel, Undo } from "../plan/ops/types.ts";
 import { undoOps } from "./apply.ts";
-import { defaultExecutor, noop } from "./context.ts";
-import type { EventListener } from "./events.ts";
+import { defaultExecutor } from "./context.ts";
+import { silent, type EventListener } from "./events.ts";
 import { scanLabs, type KeptLab, type LabScan, type ScanOptions } from "./gc-scan.ts";
 import { readOwnership } from "./journal.ts";
 import { createdNamespace } from "./owned-step.ts";
@@ -40,7 +40,7 @@ export interface ReapResult {
  */
 export async function removeLabs(scan: LabScan, options: { readonly executor?: Executor; readonly onEvent?: EventListener } = {}): Promise<ReapResult> {
   const executor = options.executor ?? (await defaultExecutor());
-  const emit = options.onEvent ?? noop;
+  const emit = options.onEvent ?? silent;
   const labs: string[] = [];
   const removed: string[] = [];
   const failed: { what: string; message: string }[] = [];

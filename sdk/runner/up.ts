@@ -16,7 +16,7 @@ import { noop, parseDuration, planFor, startRun, type Plannable } from "./contex
 import { convergeExtras, type ExtraRemoval } from "./extras.ts";
 import { converge, planHash } from "./converge.ts";
 import { down } from "./down.ts";
-import type { RunEvent } from "./events.ts";
+import { silent, type RunEvent } from "./events.ts";
 import { openJournal, readOwnership } from "./journal.ts";
 import { forgetLab, inUse, otherLiveOwner, sameOwner, writeLabRecord } from "./registry.ts";
 import { currentProcess } from "../lib/process-identity.ts";
@@ -129,7 +129,11 @@ export async function up(lab: Plannable, options: UpOptions = {}): Promise<UpRes
 async function removeExtras(removals: readonly ExtraRemoval[], ctx: ApplyContext): Promise<void> {
   if (removals.length === 0) return;
   const byNs = new Map<string | null, ExtraRemoval[]>();
-  for (const r of removals) byNs.set(r.undo.netns, [...(byNs.get(r.undo.netns) ?? []), r]);
+  for (const r of removals) {
+    const list = byNs.get(r.undo.netns);
+    if (list === undefined) byNs.set(r.undo.netns, [r]);
+    else list.push(r);
+  }
   const lanes = [...byNs.values()];
   const t0 = performance.now();
   const answers = await ctx.executor.apply(lanes.map((list) => ({ netns: list[0]?.undo.netns ?? null, steps: list.map((r) => r.undo) })), { keepGoing: true, concurrency: ctx.concurrency });
@@ -157,7 +161,7 @@ function result(
   stateDir: string,
   ran: readonly Op[],
   confirmMs: number | null,
-  emit: (e: RunEvent) => void = noop,
+  emit: (e: RunEvent) => void = silent,
 ): UpResult {
   let settle: (reverted: boolean) => void = noop;
   const settled = new Promise<boolean>((r) => (settle = r));

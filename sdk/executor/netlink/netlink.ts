@@ -134,11 +134,12 @@ export function createNetlink(libc: Libc, options: NetlinkOptions = {}): Netlink
   function send(netns: string | null, requests: readonly NetlinkRequest[]): (NetlinkFailure | null)[] {
     checkRequests(requests);
     const names = new Set<string>();
-    const nameArgv = new Map<string, readonly string[]>();
+    // The first request naming each device: its command line is rendered only if the name is missing.
+    const namedBy = new Map<string, NetlinkRequest>();
     const need = (d: string | number | undefined, r: NetlinkRequest): void => {
       if (typeof d === "string" && !names.has(d)) {
         names.add(d);
-        nameArgv.set(d, requestArgv(r, netns));
+        namedBy.set(d, r);
       }
     };
     for (const r of requests) {
@@ -146,7 +147,10 @@ export function createNetlink(libc: Libc, options: NetlinkOptions = {}): Netlink
       else if (r.op === "linkSet" && r.newName !== undefined) need(r.dev, r);
       else if (r.op === "addrAdd" || r.op === "addrDel" || r.op === "routeAdd" || r.op === "routeReplace" || r.op === "routeDel") need(r.dev, r);
     }
-    const index = resolve(netns, names, (n) => nameArgv.get(n) ?? []);
+    const index = resolve(netns, names, (n) => {
+      const r = namedBy.get(n);
+      return r === undefined ? [] : requestArgv(r, netns);
+    });
     const idx = (d: string | number | undefined): number | undefined => (typeof d === "number" ? d : d === undefined ? undefined : index.get(d));
     const sock = sockFor(netns);
     w.length = 0;
