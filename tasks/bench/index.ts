@@ -28,7 +28,7 @@ import { diffBench, planBench, type MicroResult } from "./micro.ts";
 import { coldStart, planMemory } from "./process-checks.ts";
 import { settleCpu } from "./settle.ts";
 import { benchLab, perEndpointProfile, runUnderlay } from "./underlay-run.ts";
-import { childRun, CHILD_METHODS, type ChildLab, type ChildMethod } from "./netlink/child-runs.ts";
+import { CHILD_METHODS, startChild, type ChildLab, type ChildMethod } from "./netlink/child-runs.ts";
 import { buildFloor } from "./netlink/floor.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -48,6 +48,39 @@ export interface Target {
 function runtimeName(): "bun" | "node" | "deno" {
   const g = globalThis as Record<string, unknown>;
   return "Bun" in g ? "bun" : "Deno" in g ? "deno" : "node";
+}
+
+/** Labs per process in the paired runs of `up`/`down` at N = 10–500: the first, then three of the steady state. */
+const PAIRED_LABS = 4;
+
+/**
+ * Runs `labs` labs of `n` endpoints for each method, paired: a process per method, then lab k of
+ * every method back to back (the order alternating with k), `between` awaited before each lab.
+ * Resolves with each method's peak resident memory (`null` for the floor) once every process ended.
+ */
+async function pairedLabs(
+  methods: readonly ChildMethod[],
+  n: number,
+  labs: number,
+  floorBin: string | null,
+  each: (method: ChildMethod, k: number, r: ChildLab) => Promise<void>,
+  between: () => Promise<unknown>,
+): Promise<[ChildMethod, number | null][]> {
+  const runners = methods.map((m) => [m, startChild(m, n, floorBin)] as const);
+  try {
+    for (let k = 0; k < labs; k++) {
+      for (const [method, runner] of k % 2 === 0 ? runners : [...runners].reverse()) {
+        await between();
+        await each(method, k, await runner.lab(sandboxPrefix()));
+      }
+    }
+  } catch (e) {
+    await Promise.allSettled(runners.map(([, r]) => r.close()));
+    throw e;
+  }
+  const out: [ChildMethod, number | null][] = [];
+  for (const [method, runner] of runners) out.push([method, (await runner.close()).peakRssMB]);
+  return out;
 }
 
 /** Runs the whole benchmark; returns the process exit code (0 even when a target is missed: it reports). */
@@ -89,56 +122,59 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 0;
   }
 
-  // 1. Side by side, interleaved: underlay (in-process, iproute2 executor), the netlink executor
-  // under Bun and Deno and the iproute2 executor under Bun (processes of their own), the
-  // raw-netlink floor (when gcc is there), hand-written, naive, CNI.
+  // 1. Side by side, interleaved: underlay (in-process, iproute2 executor), hand-written, naive
+  // and CNI once per rep; then the methods run as processes of their own — the netlink executor
+  // under Bun and Deno, the iproute2 executor under Bun, the raw-netlink floor (when gcc is there)
+  // — paired lab by lab (see `child-runs.ts`).
   const floorBin = buildFloor(values.floor ?? process.env["UNDERLAY_FLOOR_C"] ?? join(root, "../shared/perf/floor.c"), log);
   const children = CHILD_METHODS.filter((m) => m !== "floor" || floorBin !== null);
-  const methods = ["underlay", ...children, "hand-written", "naive", "cni"] as const;
+  const baselines = ["underlay", "hand-written", "naive", "cni"] as const;
   const iproute2 = localExecutor();
   const rows: BaselineRow[] = [];
-  const cpu: { method: string; n: number; upCpuMs: number; peakRssMB: number | null }[] = [];
+  const cpu: { method: string; n: number; upCpuMs: number }[] = [];
+  const peaks: { method: string; n: number; peakRssMB: number }[] = [];
   const reUps: { n: number; upMs: number; reUpMs: number }[] = [];
   for (const n of ns) {
     for (let rep = 0; rep < reps; rep++) {
-      for (const method of methods) {
+      for (const method of baselines) {
         await settleCpu();
         const prefix = sandboxPrefix();
         let r: { upMs: number; downMs: number; reUpMs?: number };
         if (method === "underlay") r = await runUnderlay({ n, prefix }, iproute2);
-        else if ((CHILD_METHODS as readonly string[]).includes(method)) {
-          // Two labs in one process: the second is the row (a process's steady state, as a test
-          // worker's second lab); the first, which also pays the process's one-time costs, is a
-          // row of its own ("…, 1st lab"). The floor has nothing to warm up: one run.
-          const c = childRun(method as ChildMethod, n, prefix, floorBin, method === "floor" ? 1 : 2);
-          const [first, second] = c.labs as [ChildLab, ChildLab | undefined];
-          const steady = second ?? first;
-          cpu.push({ method, n, upCpuMs: steady.upCpuMs, peakRssMB: c.peakRssMB });
-          if (second !== undefined) rows.push({ method: `${method}, 1st lab`, n, rep, upMs: first.upMs, downMs: first.downMs });
-          r = steady;
-        } else r = await (BASELINES[method as keyof typeof BASELINES] as (o: { n: number; prefix: string }) => Promise<{ upMs: number; downMs: number }>)({ n, prefix });
+        else r = await (BASELINES[method] as NonNullable<(typeof BASELINES)[string]>)({ n, prefix });
         rows.push({ method, n, rep, upMs: r.upMs, downMs: r.downMs });
         if (r.reUpMs !== undefined) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs });
         log(`  ${method.padEnd(14)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
       }
+      // Each process serves PAIRED_LABS labs; lab k of every method runs back to back (in an order
+      // that alternates), each after the machine has settled. A process's first lab, which also
+      // pays its one-time costs, is a row of its own ("…, 1st lab"); the later ones are the
+      // method's row (its steady state, as a test worker's later labs). The floor has nothing to
+      // warm up: every run of it is a row.
+      const runners = await pairedLabs(children, n, PAIRED_LABS, floorBin, async (method, k, r) => {
+        const first = k === 0 && method !== "floor";
+        rows.push({ method: first ? `${method}, 1st lab` : method, n, rep, upMs: r.upMs, downMs: r.downMs });
+        if (!first) cpu.push({ method, n, upCpuMs: r.upCpuMs });
+        log(`  ${method.padEnd(14)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps} lab ${k + 1}/${PAIRED_LABS}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
+      }, () => settleCpu({ maxMs: 1500 }));
+      for (const [method, peak] of runners) if (peak !== null) peaks.push({ method, n, peakRssMB: peak });
     }
   }
   const summary = summarize(rows);
   log("");
   log(formatTable(summary));
 
-  // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor.
-  // Six labs per process: the first pays the process's one-time costs (probe, FFI, compiling);
-  // a test worker's later labs cost what the other five do.
+  // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor, paired
+  // lab by lab. Six labs per process: the first pays the process's one-time costs (probe, FFI,
+  // compiling); a test worker's later labs cost what the other five do.
   const LABS = 6;
   const lab3: { method: string; first: boolean; ms: number }[] = [];
   const lab3Methods = children.filter((m) => m !== "iproute2 (bun)");
   for (let rep = 0; rep < Math.max(reps, 3); rep++) {
-    for (const method of lab3Methods) {
-      await settleCpu();
-      const c = childRun(method, 3, sandboxPrefix(), floorBin, LABS);
-      c.labs.forEach((l, i) => lab3.push({ method, first: i === 0 && method !== "floor", ms: l.upMs + l.downMs }));
-    }
+    await settleCpu();
+    await pairedLabs(lab3Methods, 3, LABS, floorBin, async (method, k, r) => {
+      lab3.push({ method, first: k === 0 && method !== "floor", ms: r.upMs + r.downMs });
+    }, async () => {});
   }
   const medianOf = (xs: readonly number[]): number => stat(xs).median;
   const lab3Of = (m: string, first: boolean): number => medianOf(lab3.filter((x) => x.method === m && x.first === first).map((x) => x.ms));
@@ -148,7 +184,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   for (const n of ns) {
     for (const m of children) {
       const of = cpu.filter((c) => c.method === m && c.n === n);
-      const rss = of.map((c) => c.peakRssMB).filter((x): x is number => x !== null);
+      const rss = peaks.filter((c) => c.method === m && c.n === n).map((c) => c.peakRssMB);
       log(`  ${m.padEnd(14)} n=${String(n).padStart(4)}: ${(medianOf(of.map((c) => c.upCpuMs)) / n).toFixed(3)} ms CPU/endpoint${rss.length > 0 ? `, peak RSS ${medianOf(rss).toFixed(0)} MB` : ""}`);
     }
   }
@@ -242,7 +278,7 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
     }
   }
   for (const n of ns) {
-    const rssOf = (m: string): number => medianOf(cpu.filter((c) => c.method === m && c.n === n && c.peakRssMB !== null).map((c) => c.peakRssMB as number));
+    const rssOf = (m: string): number => medianOf(peaks.filter((c) => c.method === m && c.n === n).map((c) => c.peakRssMB));
     if (n === biggest) targets.push({ what: `peak RSS N=${n}: netlink (bun) vs iproute2 (bun)`, value: `${rssOf("netlink (bun)").toFixed(0)} / ${rssOf("iproute2 (bun)").toFixed(0)} MB`, bound: "no worse", met: rssOf("netlink (bun)") <= rssOf("iproute2 (bun)") * 1.05 });
   }
   targets.push({ what: `N=${growthN}: last 10% / first 10% of endpoints, ms each (median of ${reps})`, value: (lastTenth / firstTenth).toFixed(2), bound: "≤ 1.3", met: lastTenth / firstTenth <= 1.3 });

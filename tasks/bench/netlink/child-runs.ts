@@ -3,14 +3,23 @@
  * under Bun and Deno, underlay through the iproute2 executor under Bun (the issue's "today"), and
  * the raw-netlink floor (`floor.c`, when gcc is there). Each reports times inside its process.
  *
+ * The underlay processes are started once and then asked for one lab at a time, so that the
+ * benchmark can pair their labs with the floor's: lab k of every method runs in the same few
+ * hundred milliseconds, under the same load — on a shared machine, whose load changes from
+ * second to second, a ratio of runs far apart in time measures the neighbours.
+ *
  * @example
  * ```ts
- * const r = childRun("netlink (bun)", 100, sandboxPrefix(), floorBin);
+ * const bun = startChild("netlink (bun)", 100, floorBin);
+ * const first = await bun.lab(sandboxPrefix()); // pays the process's one-time costs
+ * const steady = await bun.lab(sandboxPrefix());
+ * const { peakRssMB } = await bun.close();
  * ```
  * @module
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { floorRun } from "./floor.ts";
 
@@ -29,34 +38,68 @@ export interface ChildLab {
   readonly upCpuMs: number;
 }
 
-/** What a child run measured. */
-export interface ChildResult {
-  /** The labs, in order: the first is the process's first (it pays the one-time costs). */
-  readonly labs: readonly ChildLab[];
-  /** Peak resident memory of the process (not reported by the floor). */
-  readonly peakRssMB: number | null;
+/** A method's process, serving labs one at a time. */
+export interface ChildRunner {
+  /** Brings one lab of the runner's size up and down in a sandbox of `prefix`. */
+  lab(prefix: string): Promise<ChildLab>;
+  /** Ends the process; resolves with its peak resident memory (`null` for the floor). */
+  close(): Promise<{ readonly peakRssMB: number | null }>;
 }
 
 /**
- * Runs one method for `n` endpoints: `labs` labs one after another in one process (the floor:
- * `labs` runs of its own; it has nothing to warm up). `floorBin`: the compiled floor.
+ * Starts `method` for labs of `n` endpoints. The floor has nothing to warm up: each of its labs
+ * is a run of its own (`floorBin`: the compiled floor).
  *
  * @example
  * ```ts
- * const [cold, warm] = childRun("netlink (deno)", 500, "ub1a2b3c", null, 2).labs;
+ * const deno = startChild("netlink (deno)", 500, null);
+ * const [cold, warm] = [await deno.lab("ub1a2b3c"), await deno.lab("ub4d5e6f")];
+ * await deno.close();
  * ```
  */
-export function childRun(method: ChildMethod, n: number, prefix: string, floorBin: string | null, labs = 1): ChildResult {
+export function startChild(method: ChildMethod, n: number, floorBin: string | null): ChildRunner {
   if (method === "floor") {
     if (floorBin === null) throw new Error("the floor is not built");
-    const runs = Array.from({ length: labs }, () => floorRun(floorBin, n, false));
-    return { labs: runs.map((r) => ({ upMs: r.upMs, downMs: r.downMs, upCpuMs: r.upCpuMs })), peakRssMB: null };
+    return {
+      lab: async () => floorRun(floorBin, n, false),
+      close: async () => ({ peakRssMB: null }),
+    };
   }
   const [runtime, executor] = method === "netlink (bun)" ? ["bun", "netlink"] : method === "netlink (deno)" ? ["deno", "netlink"] : ["bun", "iproute2"];
   const script = join(root, "tasks/bench/netlink/underlay-child.ts");
   const argv = runtime === "bun" ? [join(root, "node_modules/.bin/bun"), script] : [join(root, "node_modules/.bin/deno"), "run", "-A", script];
-  const r = spawnSync(argv[0] as string, [...argv.slice(1), executor as string, String(n), prefix, String(labs)], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${method} n=${n} failed (${r.status}): ${r.stderr}${r.stdout}`);
-  const j = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { runs: ChildLab[]; peakRssMB: number };
-  return { labs: j.runs.map((x) => ({ upMs: x.upMs, downMs: x.downMs, upCpuMs: x.upCpuMs })), peakRssMB: j.peakRssMB };
+  const child = spawn(argv[0] as string, [...argv.slice(1), executor as string, String(n)], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const next = async (what: string): Promise<Record<string, number>> => {
+    const line = await lines.next();
+    if (line.done === true) {
+      const code = await exited;
+      throw new Error(`${method} n=${n}: the process ended (${code}) before ${what}: ${stderr}`);
+    }
+    return JSON.parse(line.value) as Record<string, number>;
+  };
+  // One request at a time: a lab's answer is the next line.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    lab(prefix) {
+      const answer = queue.then(async () => {
+        child.stdin.write(`${prefix}\n`);
+        const r = await next(`answering lab ${prefix}`);
+        return { upMs: Number(r["upMs"]), downMs: Number(r["downMs"]), upCpuMs: Number(r["upCpuMs"]) };
+      });
+      queue = answer.catch(() => undefined);
+      return answer;
+    },
+    async close() {
+      await queue;
+      child.stdin.end();
+      const r = await next("reporting its memory");
+      const code = await exited;
+      if (code !== 0) throw new Error(`${method} n=${n} exited ${code}: ${stderr}`);
+      return { peakRssMB: Number(r["peakRssMB"]) };
+    },
+  };
 }
