@@ -149,12 +149,13 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
     return { outcome, from };
   };
 
-  const settle = (slice: readonly Op[], outcome: BatchOutcome, from: number, ms: number): void => {
+  /** Records a batch's outcome; the ids of its completed steps join `doneIds` (journaled once per round). */
+  const settle = (slice: readonly Op[], outcome: BatchOutcome, from: number, ms: number, doneIds: string[]): void => {
     const f = outcome.failures[0];
     const at = f === undefined ? slice.length : from + f.index;
     const ok = slice.slice(0, at);
-    if (ok.length > 0) ctx.journal?.write({ t: "done", ids: ok.map((o) => o.id) });
     for (const op of ok) {
+      doneIds.push(op.id);
       done.push(op);
       outcomes.set(op.id, { id: op.id, status: "done", ms });
       if (loud) ctx.emit({ type: "op-done", id: op.id, index: index.get(op.id) ?? 0, total, summary: op.summary, ms });
@@ -190,13 +191,18 @@ export async function applyOps(ops: readonly Op[], ctx: ApplyContext): Promise<O
       ctx.journal?.prepare(items);
       const answers = await pending;
       const roundMs = (performance.now() - t0) / Math.max(1, items.length);
+      // One "done" record per round (a round's batches all answered by now; a busy MAC's retry
+      // below is the only wait, and a crash during it leaves those steps intended, not done —
+      // which a later run treats as "may own", as it does after any crash mid-round).
+      const doneIds: string[] = [];
       for (let i = 0; i < round.length; i++) {
         const batch = round[i] as { netns: string | null; steps: readonly Op[] };
         const answer = answers[i] ?? { failures: [{ index: 0, message: "the executor gave no answer" }] };
-        const { outcome, from } = await retryBusyMac(batch, answer);
+        const { outcome, from } = answer.failures.length === 0 ? { outcome: answer, from: 0 } : await retryBusyMac(batch, answer);
         // A step's time: its own batch's share when the executor can tell, else the round's.
-        settle(batch.steps, outcome, from, answer.ms === undefined ? roundMs : answer.ms / batch.steps.length);
+        settle(batch.steps, outcome, from, answer.ms === undefined ? roundMs : answer.ms / batch.steps.length, doneIds);
       }
+      if (doneIds.length > 0) ctx.journal?.write({ t: "done", ids: doneIds });
     }
   };
   for (const phase of byPhase(ops)) {
