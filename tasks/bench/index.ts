@@ -165,8 +165,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log(formatTable(summary));
 
   // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor, paired
-  // lab by lab. Six labs per process: the first pays the process's one-time costs (probe, FFI,
-  // compiling); a test worker's later labs cost what the other five do.
+  // lab by lab, each lab on a settled machine (right after another method's `down`, the kernel's
+  // cleanup of its namespaces would slow whichever `up` came next). Six labs per process: the
+  // first pays the process's one-time costs (probe, FFI, compiling); a test worker's later labs
+  // cost what the other five do.
   const LABS = 6;
   const lab3: { method: string; first: boolean; ms: number }[] = [];
   const lab3Methods = children.filter((m) => m !== "iproute2 (bun)");
@@ -174,7 +176,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     await settleCpu();
     await pairedLabs(lab3Methods, 3, LABS, floorBin, async (method, k, r) => {
       lab3.push({ method, first: k === 0 && method !== "floor", ms: r.upMs + r.downMs });
-    }, async () => {});
+    }, () => settleCpu({ maxMs: 1500 }));
   }
   const medianOf = (xs: readonly number[]): number => stat(xs).median;
   const lab3Of = (m: string, first: boolean): number => medianOf(lab3.filter((x) => x.method === m && x.first === first).map((x) => x.ms));
