@@ -50,28 +50,46 @@ function runtimeName(): "bun" | "node" | "deno" {
   return "Bun" in g ? "bun" : "Deno" in g ? "deno" : "node";
 }
 
-/** Labs per process in the paired runs of `up`/`down` at N = 10–500: the first, then three of the steady state. */
-const PAIRED_LABS = 4;
+/** Where a lab of a child run stands in its process's life. */
+type LabPhase = "first" | "warm-up" | "steady";
 
 /**
- * Runs `labs` labs of `n` endpoints for each method, paired: a process per method, then lab k of
- * every method back to back (the order alternating with k), `between` awaited before each lab.
- * Resolves with each method's peak resident memory (`null` for the floor) once every process ended.
+ * Labs a process runs to warm up after its first, before its steady state is measured: enough
+ * for its code to have set up about 100 endpoints (at least one lab). Measured by hand, a Bun
+ * process's 3-endpoint lab took 13–17 ms in its labs 2–6 and settled at 8–11 ms after 20–35 labs
+ * (Deno: 12–21 ms, then 9–10 ms after about 10): the runtimes compile the code paths for a while.
+ */
+const warmupLabs = (n: number): number => Math.max(1, Math.ceil(100 / n));
+
+/**
+ * Runs the methods' labs of `n` endpoints, a process per method: each underlay process's first
+ * lab, then `warmupLabs(n)` labs of each back to back, then `measured` labs paired — lab k of
+ * every method (the floor too) back to back, in an order that alternates with k, `between`
+ * awaited before each. The floor has nothing to warm up: it runs only the paired labs. Resolves
+ * with each method's peak resident memory (`null` for the floor) once every process ended.
  */
 async function pairedLabs(
   methods: readonly ChildMethod[],
   n: number,
-  labs: number,
+  measured: number,
   floorBin: string | null,
-  each: (method: ChildMethod, k: number, r: ChildLab) => Promise<void>,
+  each: (method: ChildMethod, phase: LabPhase, r: ChildLab) => Promise<void>,
   between: () => Promise<unknown>,
 ): Promise<[ChildMethod, number | null][]> {
   const runners = methods.map((m) => [m, startChild(m, n, floorBin)] as const);
+  const underlay = runners.filter(([m]) => m !== "floor");
   try {
-    for (let k = 0; k < labs; k++) {
+    for (const [method, runner] of underlay) {
+      await between();
+      await each(method, "first", await runner.lab(sandboxPrefix()));
+    }
+    for (const [method, runner] of underlay) {
+      for (let k = 0; k < warmupLabs(n); k++) await each(method, "warm-up", await runner.lab(sandboxPrefix()));
+    }
+    for (let k = 0; k < measured; k++) {
       for (const [method, runner] of k % 2 === 0 ? runners : [...runners].reverse()) {
         await between();
-        await each(method, k, await runner.lab(sandboxPrefix()));
+        await each(method, "steady", await runner.lab(sandboxPrefix()));
       }
     }
   } catch (e) {
@@ -146,16 +164,16 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         if (r.reUpMs !== undefined) reUps.push({ n, upMs: r.upMs, reUpMs: r.reUpMs });
         log(`  ${method.padEnd(14)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
       }
-      // Each process serves PAIRED_LABS labs; lab k of every method runs back to back (in an order
-      // that alternates), each after the machine has settled. A process's first lab, which also
-      // pays its one-time costs, is a row of its own ("…, 1st lab"); the later ones are the
-      // method's row (its steady state, as a test worker's later labs). The floor has nothing to
-      // warm up: every run of it is a row.
-      const runners = await pairedLabs(children, n, PAIRED_LABS, floorBin, async (method, k, r) => {
-        const first = k === 0 && method !== "floor";
-        rows.push({ method: first ? `${method}, 1st lab` : method, n, rep, upMs: r.upMs, downMs: r.downMs });
-        if (!first) cpu.push({ method, n, upCpuMs: r.upCpuMs });
-        log(`  ${method.padEnd(14)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps} lab ${k + 1}/${PAIRED_LABS}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
+      // A process per method; its first lab, which also pays its one-time costs, is a row of its
+      // own ("…, 1st lab"); after it warms up ("…, warming up": its labs 2 and on, while its code
+      // is still being compiled), three labs of every method run paired, each after the machine
+      // has settled: the method's row (its steady state, as a test worker's later labs). Every
+      // run of the floor is a row of the floor.
+      const runners = await pairedLabs(children, n, 3, floorBin, async (method, phase, r) => {
+        const row = phase === "first" ? `${method}, 1st lab` : phase === "warm-up" ? `${method}, warming up` : method;
+        rows.push({ method: row, n, rep, upMs: r.upMs, downMs: r.downMs });
+        if (phase === "steady") cpu.push({ method, n, upCpuMs: r.upCpuMs });
+        if (phase !== "warm-up") log(`  ${row.padEnd(24)} n=${String(n).padStart(4)} rep ${rep + 1}/${reps}: up ${r.upMs.toFixed(1)} ms, down ${r.downMs.toFixed(1)} ms`);
       }, () => settleCpu({ maxMs: 1500 }));
       for (const [method, peak] of runners) if (peak !== null) peaks.push({ method, n, peakRssMB: peak });
     }
@@ -164,24 +182,22 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log("");
   log(formatTable(summary));
 
-  // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor, paired
-  // lab by lab, each lab on a settled machine (right after another method's `down`, the kernel's
-  // cleanup of its namespaces would slow whichever `up` came next). Six labs per process: the
-  // first pays the process's one-time costs (probe, FFI, compiling); a test worker's later labs
-  // cost what the other five do.
-  const LABS = 6;
-  const lab3: { method: string; first: boolean; ms: number }[] = [];
+  // 1b. A small lab (3 endpoints), up + down, as test fixtures feel it: netlink vs the floor. As
+  // above: each process's first lab, its warm-up (34 labs), then five labs of each method paired,
+  // each on a settled machine (right after another method's `down`, the kernel's cleanup of its
+  // namespaces would slow whichever `up` came next).
+  const lab3: { method: string; phase: LabPhase; ms: number }[] = [];
   const lab3Methods = children.filter((m) => m !== "iproute2 (bun)");
   for (let rep = 0; rep < Math.max(reps, 3); rep++) {
     await settleCpu();
-    await pairedLabs(lab3Methods, 3, LABS, floorBin, async (method, k, r) => {
-      lab3.push({ method, first: k === 0 && method !== "floor", ms: r.upMs + r.downMs });
+    await pairedLabs(lab3Methods, 3, 5, floorBin, async (method, phase, r) => {
+      lab3.push({ method, phase, ms: r.upMs + r.downMs });
     }, () => settleCpu({ maxMs: 1500 }));
   }
   const medianOf = (xs: readonly number[]): number => stat(xs).median;
-  const lab3Of = (m: string, first: boolean): number => medianOf(lab3.filter((x) => x.method === m && x.first === first).map((x) => x.ms));
-  log(`\n3-endpoint lab, up + down (median ms; ${LABS} labs per process):`);
-  for (const m of lab3Methods) log(`  ${m.padEnd(14)} ${lab3Of(m, false).toFixed(2)} ms${m === "floor" ? "" : ` (the process's first lab: ${lab3Of(m, true).toFixed(2)} ms)`}`);
+  const lab3Of = (m: string, phase: LabPhase): number => medianOf(lab3.filter((x) => x.method === m && x.phase === phase).map((x) => x.ms));
+  log(`\n3-endpoint lab, up + down (median ms; per process: the first lab, ${warmupLabs(3)} to warm up, 5 measured):`);
+  for (const m of lab3Methods) log(`  ${m.padEnd(14)} ${lab3Of(m, "steady").toFixed(2)} ms${m === "floor" ? "" : ` (the process's first lab: ${lab3Of(m, "first").toFixed(2)} ms; while warming up: ${lab3Of(m, "warm-up").toFixed(2)} ms)`}`);
   log("\nCPU time per endpoint of up (median; underlay: the whole process, every thread; floor: its working thread) and peak RSS:");
   for (const n of ns) {
     for (const m of children) {
@@ -271,11 +287,11 @@ One up of N=${growthN} (the median of ${reps} by growth): ${(profile.upMs / grow
         targets.push({ what: `  … a process's first lab: up N=${n}`, value: upFirst.toFixed(2), bound: "≤ 1.5", met: upFirst <= 1.5 });
       }
     }
-    const floor3 = lab3Of("floor", false);
+    const floor3 = lab3Of("floor", "steady");
     for (const m of ["netlink (bun)", "netlink (deno)"]) {
-      const r3 = lab3Of(m, false) / floor3;
+      const r3 = lab3Of(m, "steady") / floor3;
       targets.push({ what: `3-endpoint lab up+down: ${m} / floor`, value: r3.toFixed(2), bound: "≤ 2", met: r3 <= 2 });
-      const cold = lab3Of(m, true) / floor3;
+      const cold = lab3Of(m, "first") / floor3;
       targets.push({ what: `  … a process's first lab: ${m} / floor`, value: cold.toFixed(2), bound: "≤ 2", met: cold <= 2 });
     }
   }
